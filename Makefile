@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`. Each installs what it needs first.
+BUILD_TYPE ?= RelWithDebInfo
+SANITIZE ?=
+comma := ,
+BUILD_DIR ?= build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DRINGLB_SANITIZE=$(SANITIZE) \
+	$(if $(filter true,$(CI)),-DRINGLB_WERROR=ON)
+
+.PHONY: all bootstrap configure build test run clean format tidy
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+configure: bootstrap
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) > $(BUILD_DIR).configure.log || (cat $(BUILD_DIR).configure.log; exit 1)
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# Until the load balancer lands, `make run` starts one replica on :5000.
+run: build
+	$(BUILD_DIR)/bin/ringlb-server --id 1
+
+format:
+	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+tidy: configure
+	@clang-tidy -p $(BUILD_DIR) --quiet $$(git ls-files 'src/*.cpp')
+
+clean:
+	rm -rf build build-* build*.configure.log

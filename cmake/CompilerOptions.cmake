@@ -1,0 +1,24 @@
+# Warnings and sanitizers for every ringlb target, through one interface target.
+add_library(ringlb_options INTERFACE)
+add_library(ringlb::options ALIAS ringlb_options)
+
+target_compile_options(ringlb_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wimplicit-fallthrough -Wno-missing-field-initializers)
+if(RINGLB_WERROR)
+  target_compile_options(ringlb_options INTERFACE -Werror)
+endif()
+
+# One io_context per thread, so Asio may skip the locking it needs for shared ones.
+target_compile_definitions(ringlb_options INTERFACE
+  BOOST_ASIO_NO_DEPRECATED BOOST_BEAST_USE_STD_STRING_VIEW)
+
+if(RINGLB_SANITIZE)
+  target_compile_options(ringlb_options INTERFACE
+    -fsanitize=${RINGLB_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  target_link_options(ringlb_options INTERFACE -fsanitize=${RINGLB_SANITIZE})
+endif()
+
+if(RINGLB_STATIC)
+  target_link_options(ringlb_options INTERFACE -static -s)
+endif()

@@ -1,0 +1,19 @@
+# Every dependency comes from Debian bookworm packages (scripts/bootstrap installs them).
+set(THREADS_PREFER_PTHREAD_FLAG ON)
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json)
+find_package(CLI11 REQUIRED CONFIG)
+
+find_path(XXHASH_INCLUDE_DIR xxhash.h REQUIRED)
+find_library(XXHASH_LIBRARY NAMES libxxhash.a xxhash REQUIRED)
+add_library(xxhash::xxhash UNKNOWN IMPORTED)
+set_target_properties(xxhash::xxhash PROPERTIES
+  IMPORTED_LOCATION ${XXHASH_LIBRARY}
+  INTERFACE_INCLUDE_DIRECTORIES ${XXHASH_INCLUDE_DIR})
+
+if(RINGLB_TESTS)
+  find_package(GTest REQUIRED CONFIG)
+endif()
+if(RINGLB_BENCH)
+  find_package(benchmark REQUIRED CONFIG)
+endif()

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/intrusive/list.hpp>
+
+namespace ringlb::net {
+
+using Clock = std::chrono::steady_clock;
+
+// The client connections of one worker, with their deadlines. Touched only from that worker's
+// thread, so nothing here locks.
+//
+// Timeouts are enforced by one ticker per worker instead of a timer per operation: arming an
+// Asio timer per request costs a timerfd update (a syscall) whenever it becomes the earliest,
+// while writing a deadline into the entry costs nothing. The price is precision: a deadline fires
+// up to one tick late.
+class ConnectionSet {
+public:
+    using Hook = boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+
+    // One per live connection; lives in the connection's coroutine frame and unlinks itself when
+    // destroyed.
+    struct Entry : Hook {
+        explicit Entry(boost::asio::ip::tcp::socket& s) : socket(&s) {}
+        boost::asio::ip::tcp::socket* socket;
+        Clock::time_point deadline = Clock::time_point::max();
+        bool idle = true;       // between requests: safe to close when draining
+        bool timed_out = false;  // set when the ticker cancelled it for passing its deadline
+    };
+
+    ConnectionSet(boost::asio::io_context& ctx, Clock::duration tick);
+
+    // Runs the ticker until the set has drained. co_spawn it once per worker.
+    boost::asio::awaitable<void> run_ticker();
+
+    void add(Entry& entry);
+    std::size_t size() const { return size_; }
+    void on_removed() { --size_; }
+
+    // Stops new work: idle connections are closed now, busy ones after their current answer
+    // (connections check draining()), and whatever is left at `deadline` is closed too.
+    void drain(Clock::duration grace);
+    bool draining() const { return draining_; }
+
+    // A clock read once per tick; good enough for deadlines measured in seconds.
+    Clock::time_point now() const { return now_; }
+    // The current time as an HTTP Date header value, refreshed once per tick.
+    std::string_view http_date() const { return date_; }
+
+private:
+    void refresh_clock();
+    void expire(Clock::time_point now, bool force);
+
+    boost::asio::steady_timer ticker_;
+    Clock::duration tick_;
+    boost::intrusive::list<Entry, boost::intrusive::constant_time_size<false>> entries_;
+    std::size_t size_ = 0;
+    bool draining_ = false;
+    Clock::time_point drain_deadline_ = Clock::time_point::max();
+    Clock::time_point now_;
+    std::string date_;
+    std::time_t date_second_ = 0;
+};
+
+// Registers an entry for the lifetime of a connection.
+class TrackedConnection {
+public:
+    TrackedConnection(ConnectionSet& set, boost::asio::ip::tcp::socket& socket)
+        : set_(set), entry_(socket) {
+        set_.add(entry_);
+    }
+    ~TrackedConnection() { set_.on_removed(); }
+    TrackedConnection(const TrackedConnection&) = delete;
+    TrackedConnection& operator=(const TrackedConnection&) = delete;
+
+    ConnectionSet::Entry& entry() { return entry_; }
+    // Marks the connection busy until `timeout` from now.
+    void busy_for(Clock::duration timeout) {
+        entry_.idle = false;
+        entry_.deadline = set_.now() + timeout;
+    }
+    // Marks the connection idle (waiting for a next request) until `timeout` from now.
+    void idle_for(Clock::duration timeout) {
+        entry_.idle = true;
+        entry_.deadline = set_.now() + timeout;
+    }
+
+private:
+    ConnectionSet& set_;
+    ConnectionSet::Entry entry_;
+};
+
+}  // namespace ringlb::net

@@ -1,0 +1,79 @@
+#include "net/listener.hpp"
+
+#include <sys/socket.h>
+
+#include <stdexcept>
+
+#include <boost/asio/detail/socket_option.hpp>
+
+namespace ringlb::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+namespace {
+
+[[noreturn]] void fail(const tcp::endpoint& endpoint, const char* what,
+                       const boost::system::error_code& ec) {
+    throw std::runtime_error("cannot listen on " + to_string(endpoint) + ": " + what + ": " +
+                             ec.message());
+}
+
+}  // namespace
+
+tcp::endpoint claim_port(asio::io_context& ctx, const tcp::endpoint& endpoint) {
+    tcp::acceptor probe(ctx);
+    boost::system::error_code ec;
+    probe.open(endpoint.protocol(), ec);
+    if (ec) {
+        fail(endpoint, "socket", ec);
+    }
+    probe.set_option(tcp::acceptor::reuse_address(true), ec);
+    probe.bind(endpoint, ec);
+    if (ec) {
+        fail(endpoint, "bind", ec);
+    }
+    return probe.local_endpoint();
+}
+
+tcp::acceptor open_listener(asio::io_context& ctx, const tcp::endpoint& endpoint) {
+    tcp::acceptor acceptor(ctx);
+    boost::system::error_code ec;
+    auto fail = [&](const char* what) { net::fail(endpoint, what, ec); };
+    acceptor.open(endpoint.protocol(), ec);
+    if (ec) {
+        fail("socket");
+    }
+    acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    acceptor.set_option(ReusePort(true), ec);
+    if (ec) {
+        fail("SO_REUSEPORT");
+    }
+    acceptor.bind(endpoint, ec);
+    if (ec) {
+        fail("bind");
+    }
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        fail("listen");
+    }
+    return acceptor;
+}
+
+tcp::endpoint make_endpoint(const std::string& host, std::uint16_t port) {
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    if (ec) {
+        throw std::invalid_argument("'" + host + "' is not an IP address");
+    }
+    return {address, port};
+}
+
+std::string to_string(const tcp::endpoint& endpoint) {
+    const auto address = endpoint.address();
+    const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+    return host + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace ringlb::net

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace ringlb::net {
+
+// Opens a listening socket with SO_REUSEPORT, so that each worker can own one on the same port and
+// the kernel spreads new connections across them. Throws std::runtime_error("cannot listen on
+// HOST:PORT: reason") when the address cannot be bound.
+boost::asio::ip::tcp::acceptor open_listener(boost::asio::io_context& ctx,
+                                             const boost::asio::ip::tcp::endpoint& endpoint);
+
+// Checks that `endpoint` is free by binding it once without SO_REUSEPORT (which would otherwise let
+// a second ringlb silently share the port with the first), and returns it with the port the
+// kernel picked when it asked for port 0. Throws like open_listener.
+boost::asio::ip::tcp::endpoint claim_port(boost::asio::io_context& ctx,
+                                          const boost::asio::ip::tcp::endpoint& endpoint);
+
+// Parses a listen address ("0.0.0.0", "127.0.0.1", "::1") and port; throws
+// std::invalid_argument with a clear message when the address is not an IP address.
+boost::asio::ip::tcp::endpoint make_endpoint(const std::string& host, std::uint16_t port);
+
+// Formats an endpoint as HOST:PORT ([HOST]:PORT for IPv6).
+std::string to_string(const boost::asio::ip::tcp::endpoint& endpoint);
+
+// Accepts connections until the acceptor is closed, handing each one to on_accept with
+// TCP_NODELAY set. Transient failures (out of file descriptors) pause briefly instead of spinning.
+template <class OnAccept>
+boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
+                                         OnAccept on_accept);
+
+}  // namespace ringlb::net
+
+#include "net/listener_impl.hpp"

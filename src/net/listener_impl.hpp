@@ -1,0 +1,34 @@
+#pragma once
+
+#include <chrono>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace ringlb::net {
+
+inline constexpr std::chrono::milliseconds kAcceptRetryPause{50};
+
+template <class OnAccept>
+boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
+                                         OnAccept on_accept) {
+    namespace asio = boost::asio;
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+        if (!acceptor.is_open() || ec == asio::error::operation_aborted) {
+            co_return;
+        }
+        if (ec) {
+            // EMFILE/ENFILE/ENOBUFS: the pending connection stays queued; try again shortly.
+            asio::steady_timer pause(acceptor.get_executor(), kAcceptRetryPause);
+            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            continue;
+        }
+        boost::system::error_code ignored;
+        socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+        on_accept(std::move(socket));
+    }
+}
+
+}  // namespace ringlb::net

@@ -1,0 +1,76 @@
+#include "net/server.hpp"
+
+#include <exception>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+
+#include "net/listener.hpp"
+#include "net/log.hpp"
+
+namespace ringlb::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Deadlines are checked this often; timeouts fire up to this much late.
+constexpr Clock::duration kDeadlineTick = std::chrono::milliseconds(100);
+
+void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
+    if (!failure) {
+        return;
+    }
+    try {
+        std::rethrow_exception(failure);
+    } catch (const std::exception& e) {
+        log::error(what, {{"error", e.what()}});
+    }
+}
+
+}  // namespace
+
+struct Server::Worker {
+    Worker(asio::io_context& ctx, std::size_t index, tcp::acceptor listener)
+        : context(ctx, index, kDeadlineTick), acceptor(std::move(listener)) {}
+
+    WorkerContext context;
+    tcp::acceptor acceptor;
+};
+
+Server::Server(WorkerPool& pool, const tcp::endpoint& endpoint, Session session)
+    : session_(std::move(session)), local_endpoint_(claim_port(pool.context(0), endpoint)) {
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        workers_.push_back(std::make_unique<Worker>(pool.context(i), i,
+                                                    open_listener(pool.context(i), local_endpoint_)));
+    }
+}
+
+Server::~Server() = default;
+
+void Server::start() {
+    for (auto& worker : workers_) {
+        WorkerContext& context = worker->context;
+        asio::co_spawn(context.io, context.connections.run_ticker(),
+                       [](const std::exception_ptr& e) { log_if_failed(e, "ticker_failed"); });
+        auto on_accept = [this, &context](tcp::socket socket) {
+            asio::co_spawn(context.io, session_(std::move(socket), context),
+                           [](const std::exception_ptr& e) { log_if_failed(e, "connection_failed"); });
+        };
+        asio::co_spawn(context.io, accept_loop(worker->acceptor, on_accept),
+                       [](const std::exception_ptr& e) { log_if_failed(e, "accept_failed"); });
+    }
+}
+
+void Server::drain(Clock::duration grace) {
+    for (auto& worker : workers_) {
+        asio::post(worker->context.io, [w = worker.get(), grace] {
+            boost::system::error_code ignored;
+            w->acceptor.close(ignored);
+            w->context.connections.drain(grace);
+        });
+    }
+}
+
+}  // namespace ringlb::net

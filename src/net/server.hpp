@@ -1,0 +1,55 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "net/connection_set.hpp"
+#include "net/worker_pool.hpp"
+
+namespace ringlb::net {
+
+// What a connection's coroutine gets to know about the worker it runs on.
+struct WorkerContext {
+    WorkerContext(boost::asio::io_context& ctx, std::size_t worker_index, Clock::duration tick)
+        : io(ctx), index(worker_index), connections(ctx, tick) {}
+
+    boost::asio::io_context& io;
+    std::size_t index;
+    ConnectionSet connections;
+};
+
+// A TCP server over a WorkerPool: one SO_REUSEPORT listener per worker, each connection served
+// by `session` on the worker that accepted it, deadlines enforced per worker, graceful drain.
+class Server {
+public:
+    using Session = std::function<boost::asio::awaitable<void>(boost::asio::ip::tcp::socket, WorkerContext&)>;
+
+    // Binds every worker's listener (throws std::runtime_error when it cannot). With port 0 the
+    // kernel picks one port and all workers share it.
+    Server(WorkerPool& pool, const boost::asio::ip::tcp::endpoint& endpoint, Session session);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    const boost::asio::ip::tcp::endpoint& local_endpoint() const { return local_endpoint_; }
+
+    // Spawns the accept loops and deadline tickers; they run once the pool runs.
+    void start();
+    // Thread-safe. Closes the listeners, closes idle connections, lets busy ones finish their
+    // current request, and cuts whatever is left after `grace`. The workers' io_contexts then run
+    // out of this server's work.
+    void drain(Clock::duration grace);
+
+private:
+    struct Worker;
+
+    Session session_;
+    boost::asio::ip::tcp::endpoint local_endpoint_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+}  // namespace ringlb::net

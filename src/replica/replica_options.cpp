@@ -1,0 +1,90 @@
+#include "replica/replica_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "net/duration.hpp"
+#include "net/worker_pool.hpp"
+
+namespace ringlb::replica {
+
+namespace {
+
+// Adds a duration flag ("250ms", "2s") bound to `target`.
+void add_duration(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
+                  const std::string& help, const std::string& env) {
+    app.add_option_function<std::string>(
+           name,
+           [&target, name](const std::string& text) {
+               const auto parsed = net::parse_duration(text);
+               if (!parsed) {
+                   throw CLI::ValidationError(name, "'" + text + "' is not a duration like 250ms, 2s or 1m");
+               }
+               target = *parsed;
+           },
+           help)
+        ->envname(env)
+        ->default_str(net::format_duration(target));
+}
+
+}  // namespace
+
+ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
+    ReplicaOptions options;
+    CLI::App app{
+        "ringlb-server: the replica behind ringlb. Answers GET /home with its server ID and\n"
+        "GET /heartbeat with an empty 200; every other path is a 404."};
+    app.set_version_flag("--version", "ringlb-server 0.1.0");
+    app.get_formatter()->column_width(34);
+
+    auto* id = app.add_option("--id", options.server_id, "Server ID reported by /home")
+                   ->envname("SERVER_ID");
+    app.add_option("--host", options.host, "Address to listen on")
+        ->envname("RINGLB_SERVER_HOST")
+        ->capture_default_str();
+    app.add_option("--port", options.port,
+                   "Port to listen on; 0 lets the kernel pick, and the chosen address is printed\n"
+                   "as 'listening on HOST:PORT' on stdout")
+        ->envname("RINGLB_SERVER_PORT")
+        ->capture_default_str();
+    app.add_option("--threads", options.threads, "Worker threads (default: one per core)")
+        ->envname("RINGLB_SERVER_THREADS")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
+    add_duration(app, "--idle-timeout", options.limits.idle_timeout,
+                 "Close keep-alive connections idle this long", "RINGLB_SERVER_IDLE_TIMEOUT");
+    add_duration(app, "--request-timeout", options.limits.request_timeout,
+                 "Time a client has to send a request and take the answer",
+                 "RINGLB_SERVER_REQUEST_TIMEOUT");
+    add_duration(app, "--drain-timeout", options.limits.drain_timeout,
+                 "On SIGTERM/SIGINT, time in-flight requests get before connections are cut",
+                 "RINGLB_SERVER_DRAIN_TIMEOUT");
+    app.add_option("--max-header-bytes", options.limits.max_header_bytes,
+                   "Largest request line plus headers (431 past it)")
+        ->envname("RINGLB_SERVER_MAX_HEADER_BYTES")
+        ->check(CLI::Range(1024U, 1024U * 1024U))
+        ->capture_default_str();
+    app.add_option("--max-body-bytes", options.limits.max_body_bytes,
+                   "Largest request body (413 past it)")
+        ->envname("RINGLB_SERVER_MAX_BODY_BYTES")
+        ->capture_default_str();
+    auto* healthcheck =
+        app.add_option("--healthcheck", options.healthcheck_url,
+                       "Probe mode: GET this URL (e.g. http://127.0.0.1:5000/heartbeat), exit 0\n"
+                       "on a 2xx answer and 1 otherwise; for images without a shell");
+    add_duration(app, "--healthcheck-timeout", options.healthcheck_timeout,
+                 "Time limit of the probe", "RINGLB_SERVER_HEALTHCHECK_TIMEOUT");
+
+    try {
+        app.parse(argc, argv);
+        if (id->count() == 0 && healthcheck->count() == 0) {
+            throw CLI::RequiredError("a server ID (--id or the SERVER_ID environment variable)");
+        }
+    } catch (const CLI::ParseError& e) {
+        return {std::nullopt, app.exit(e)};
+    }
+    if (options.threads == 0) {
+        options.threads = net::default_thread_count();
+    }
+    return {options, 0};
+}
+
+}  // namespace ringlb::replica

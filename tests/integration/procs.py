@@ -1,0 +1,95 @@
+"""Start ringlb's real binaries for tests and make sure they are gone afterwards."""
+
+import os
+import re
+import select
+import signal
+import subprocess
+import time
+
+BIN_DIR = os.environ.get("RINGLB_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
+LISTENING = re.compile(r"listening on (\S+):(\d+)")
+
+
+def binary(name):
+    path = os.path.join(BIN_DIR, name)
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"{path} is not built (set RINGLB_BIN_DIR or run `make build`)")
+    return path
+
+
+class Process:
+    """A child process whose stdout announces 'listening on HOST:PORT'.
+
+    stop() (also called by the fixtures on teardown) sends SIGTERM, waits, then SIGKILLs, so a test
+    leaves nothing behind even when it fails."""
+
+    def __init__(self, args, env=None, ready_timeout=10.0):
+        full_env = dict(os.environ)
+        full_env.update(env or {})
+        self.stderr_path = f"/tmp/ringlb-test-{os.getpid()}-{time.monotonic_ns()}.log"
+        self._stderr = open(self.stderr_path, "w+b")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr, env=full_env)
+        self.port = self._wait_for_port(ready_timeout)
+
+    def _wait_for_port(self, timeout):
+        deadline = time.monotonic() + timeout
+        line = b""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                line += chunk
+                match = LISTENING.search(line.decode(errors="replace"))
+                if match:
+                    return int(match.group(2))
+            if self.proc.poll() is not None:
+                break
+        self.stop()
+        raise RuntimeError(f"{self.proc.args[0]} did not start: {self.stderr()}")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stderr(self):
+        self._stderr.flush()
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def signal(self, signo):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signo)
+
+    def wait(self, timeout):
+        return self.proc.wait(timeout=timeout)
+
+    def stop(self, timeout=10.0):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self._stderr.close()
+        try:
+            os.unlink(self.stderr_path)
+        except FileNotFoundError:
+            pass
+        return self.proc.returncode
+
+
+def pid_alive(pid):
+    """True while a process with this PID exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

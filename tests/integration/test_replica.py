@@ -1,0 +1,147 @@
+"""ringlb-server, the replica, driven over real sockets (SPEC.md, "Replica server")."""
+
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+
+from procs import binary, pid_alive
+
+
+def raw_exchange(port, data, timeout=5.0):
+    """Sends raw bytes and returns everything the server sends back until it closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        received = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return received
+            received += chunk
+
+
+def test_home_is_exact_spec_json(start_replica):
+    replica = start_replica(3)
+    response = requests.get(replica.url("/home"), timeout=5)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.text == '{"message": "Hello from Server: 3", "status": "successful"}'
+
+
+def test_server_id_from_environment(start_replica):
+    replica = start_replica(None, env={"SERVER_ID": "42"})
+    assert requests.get(replica.url("/home"), timeout=5).json() == {
+        "message": "Hello from Server: 42", "status": "successful"}
+
+
+def test_heartbeat_is_empty_200(start_replica):
+    response = requests.get(start_replica().url("/heartbeat"), timeout=5)
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_other_paths_are_404_json(start_replica):
+    response = requests.get(start_replica().url("/other"), timeout=5)
+    assert response.status_code == 404
+    assert response.json() == {"message": "<Error> '/other' endpoint does not exist", "status": "failure"}
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(start_replica):
+    replica = start_replica(5)
+    count = 500
+    request = b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
+        # Pipelined: all requests in one write, then all answers on the same connection.
+        sock.sendall(request * (count - 1) + b"GET /home HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        received = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    assert received.count(b"HTTP/1.1 200 OK") == count
+    assert received.count(b"Hello from Server: 5") == count
+
+
+def test_malformed_request_gets_400_and_server_survives(start_replica):
+    replica = start_replica()
+    answer = raw_exchange(replica.port, b"THIS IS NOT HTTP\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b'"status": "failure"' in answer
+    assert requests.get(replica.url("/home"), timeout=5).status_code == 200
+
+
+def test_oversized_headers_get_431(start_replica):
+    replica = start_replica(1, "--max-header-bytes", "2048")
+    answer = raw_exchange(replica.port, b"GET /home HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 4096 + b"\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 431 ")
+
+
+def test_oversized_body_gets_413(start_replica):
+    replica = start_replica(1, "--max-body-bytes", "1024")
+    answer = raw_exchange(replica.port, b"POST /home HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + b"a" * 5000)
+    assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+def test_idle_connection_is_closed_after_idle_timeout(start_replica):
+    replica = start_replica(1, "--idle-timeout", "300ms")
+    with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
+        started = time.monotonic()
+        assert sock.recv(1) == b""  # closed by the server, not by our 5 s timeout
+        assert time.monotonic() - started < 3
+
+
+def test_slow_client_is_cut_off_after_request_timeout(start_replica):
+    replica = start_replica(1, "--request-timeout", "500ms")
+    with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
+        sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n")  # headers never finished
+        started = time.monotonic()
+        assert sock.recv(4096) == b""
+        assert time.monotonic() - started < 3
+
+
+def test_sigterm_exits_zero_and_leaves_nothing(start_replica):
+    replica = start_replica()
+    # An idle keep-alive client must not hold the shutdown up.
+    with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
+        sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert b"200 OK" in sock.recv(4096)
+        replica.signal(signal.SIGTERM)
+        assert replica.wait(timeout=5) == 0
+    assert not pid_alive(replica.pid)
+    assert "replica_stopped" in replica.stderr()
+
+
+def test_healthcheck_mode(start_replica):
+    replica = start_replica()
+    ok = subprocess.run([binary("ringlb-server"), "--healthcheck", replica.url("/heartbeat")], timeout=10)
+    assert ok.returncode == 0
+    missing = subprocess.run([binary("ringlb-server"), "--healthcheck", replica.url("/nope")],
+                             capture_output=True, timeout=10)
+    assert missing.returncode == 1
+    replica.stop()
+    down = subprocess.run([binary("ringlb-server"), "--healthcheck", replica.url("/heartbeat"),
+                           "--healthcheck-timeout", "500ms"], capture_output=True, timeout=10)
+    assert down.returncode == 1
+    assert b"unhealthy" in down.stderr
+
+
+def test_bad_flags_fail_with_a_clear_message():
+    result = subprocess.run([binary("ringlb-server"), "--id", "1", "--host", "not-an-ip", "--port", "0"],
+                            capture_output=True, timeout=10)
+    assert result.returncode != 0
+    assert b"not-an-ip" in result.stderr
+    result = subprocess.run([binary("ringlb-server")], capture_output=True, timeout=10)
+    assert result.returncode != 0
+    assert b"server ID" in result.stderr
+
+
+def test_port_in_use_is_refused_clearly(start_replica):
+    first = start_replica()
+    result = subprocess.run([binary("ringlb-server"), "--id", "2", "--host", "127.0.0.1",
+                             "--port", str(first.port)], capture_output=True, timeout=10)
+    assert result.returncode != 0
+    assert b"cannot listen on 127.0.0.1:" in result.stderr
+    assert b"in use" in result.stderr

@@ -1,0 +1,109 @@
+"""Shared pieces of ringlb's benchmark programs: processes, nginx configs, wrk runs.
+
+Every benchmark runs its contenders in one process of this file's users, on 127.0.0.1, bounded in
+time, and reports ratios measured in the same run (absolute figures on shared machines drift)."""
+
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+BIN_DIR = os.environ.get("RINGLB_BIN_DIR", os.path.join(ROOT, "build", "bin"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+class Daemon:
+    """A benchmark contender started as a child; stop() ends it (SIGTERM, then SIGKILL)."""
+
+    def __init__(self, args, port, env=None):
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     env={**os.environ, **(env or {})}, start_new_session=True)
+        try:
+            wait_for_port(port)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def nginx(config_body, port, workers):
+    """Starts nginx in the foreground with a private prefix and the given `http {}` body."""
+    prefix = tempfile.mkdtemp(prefix="ringlb-bench-nginx-")
+    conf = os.path.join(prefix, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(f"""daemon off;
+master_process on;
+worker_processes {workers};
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log crit;
+events {{ worker_connections 20000; multi_accept on; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix};
+    proxy_temp_path {prefix};
+    fastcgi_temp_path {prefix};
+    uwsgi_temp_path {prefix};
+    scgi_temp_path {prefix};
+    {config_body}
+}}
+""")
+    return Daemon(["nginx", "-p", prefix, "-c", conf], port)
+
+
+WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_LATENCY = re.compile(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNIT = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, seconds, connections=64, threads=1, script=None):
+    """Runs wrk once; returns {'rps': float, 'p50': ms, 'p99': ms, 'errors': int}."""
+    args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run(args + [url], capture_output=True, text=True, timeout=seconds + 30,
+                         check=True).stdout
+    latency = {p: float(v) * UNIT[u] for p, v, u in WRK_LATENCY.findall(out)}
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(WRK_RPS.search(out).group(1)), "p50": latency.get("50"),
+            "p99": latency.get("99"), "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
+
+
+def median_run(url, seconds, repeats, **kwargs):
+    runs = [wrk(url, seconds, **kwargs) for _ in range(repeats)]
+    return {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99", "errors")}

@@ -1,0 +1,69 @@
+#include "net/request_parser.hpp"
+
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/error.hpp>
+
+namespace ringlb::net {
+
+namespace http = boost::beast::http;
+
+void RequestHead::clear() {
+    method = http::verb::unknown;
+    method_text.clear();
+    target.clear();
+    version = 11;
+    key_header_value.clear();
+    has_key_header = false;
+    body.clear();
+}
+
+RequestParser::RequestParser(RequestHead& head, std::string_view key_header)
+    : head_(head), key_header_(key_header) {
+    head_.clear();
+}
+
+void RequestParser::on_request_impl(http::verb method, string_view method_str, string_view target,
+                                    int version, error_code&) {
+    head_.method = method;
+    head_.method_text.assign(method_str.data(), method_str.size());
+    head_.target.assign(target.data(), target.size());
+    head_.version = static_cast<unsigned>(version);
+}
+
+void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
+    ec = http::error::bad_method;  // a request parser never sees a status line
+}
+
+void RequestParser::on_field_impl(http::field, string_view name_string, string_view value,
+                                  error_code&) {
+    if (!key_header_.empty() && !head_.has_key_header &&
+        boost::beast::iequals(name_string, key_header_)) {
+        head_.key_header_value.assign(value.data(), value.size());
+        head_.has_key_header = true;
+    }
+}
+
+void RequestParser::on_header_impl(error_code&) {}
+
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                      error_code&) {
+    if (content_length) {
+        head_.body.reserve(static_cast<std::size_t>(*content_length));
+    }
+}
+
+std::size_t RequestParser::on_body_impl(string_view body, error_code&) {
+    head_.body.append(body.data(), body.size());
+    return body.size();
+}
+
+void RequestParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
+
+std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+    head_.body.append(body.data(), body.size());
+    return body.size();
+}
+
+void RequestParser::on_finish_impl(error_code&) {}
+
+}  // namespace ringlb::net

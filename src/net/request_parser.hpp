@@ -1,0 +1,57 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/verb.hpp>
+
+namespace ringlb::net {
+
+// What ringlb keeps of a request: the request line, the framing, one chosen header, and the body.
+// Reused across the requests of a connection, so its strings keep their capacity.
+struct RequestHead {
+    boost::beast::http::verb method = boost::beast::http::verb::unknown;
+    std::string method_text;
+    std::string target;
+    unsigned version = 11;
+    std::string key_header_value;  // the value of the header named when parsing, if present
+    bool has_key_header = false;
+    std::string body;
+
+    void clear();
+};
+
+// An HTTP/1.1 request parser over Beast's basic_parser that stores no header fields except the
+// one it is asked for: Beast's ready-made parser allocates a node per header, which on the
+// request path costs more than the parsing itself. Limits: Beast's header_limit and body_limit.
+// One parser per request (Beast parsers cannot be reset); constructing one allocates nothing.
+class RequestParser final : public boost::beast::http::basic_parser<true> {
+public:
+    // `key_header`: a header name (case-insensitive) whose value lands in head.key_header_value;
+    // empty for none.
+    RequestParser(RequestHead& head, std::string_view key_header);
+
+private:
+    using error_code = boost::system::error_code;
+    using string_view = boost::beast::string_view;
+
+    void on_request_impl(boost::beast::http::verb method, string_view method_str,
+                         string_view target, int version, error_code& ec) override;
+    void on_response_impl(int, string_view, int, error_code& ec) override;
+    void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
+                       error_code& ec) override;
+    void on_header_impl(error_code& ec) override;
+    void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                           error_code& ec) override;
+    std::size_t on_body_impl(string_view body, error_code& ec) override;
+    void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
+    std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
+    void on_finish_impl(error_code& ec) override;
+
+    RequestHead& head_;
+    std::string_view key_header_;
+};
+
+}  // namespace ringlb::net

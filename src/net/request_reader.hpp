@@ -1,0 +1,26 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "net/connection_set.hpp"
+#include "net/http_limits.hpp"
+#include "net/request_parser.hpp"
+
+namespace ringlb::net {
+
+// Reads one request from a keep-alive connection into `parser`, bytes left over from the previous
+// one (pipelining) first. While no byte of the request has arrived the connection counts as idle
+// (idle_timeout, and a drain may close it); from the first byte on it is busy (request_timeout).
+// Errors are values: http::error::end_of_stream when the client closed cleanly between requests,
+// operation_aborted when a deadline or drain cut it, a Beast parse error for malformed input.
+boost::asio::awaitable<boost::system::error_code> read_request(
+    boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
+    RequestParser& parser, TrackedConnection& tracked, const HttpLimits& limits);
+
+// True for errors that mean the client went away or was cut off, which deserve no answer.
+bool is_disconnect(const boost::system::error_code& ec);
+
+}  // namespace ringlb::net

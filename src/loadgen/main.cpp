@@ -1,0 +1,14 @@
+// ringlb-load: load generation and analysis. Each subcommand lives in its own files; this file
+// only wires them together.
+
+#include <CLI/CLI.hpp>
+
+#include "loadgen/simulate_command.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"ringlb-load: load generator and hashing analysis for ringlb"};
+    app.require_subcommand(1);
+    ringlb::loadgen::add_simulate_command(app);
+    CLI11_PARSE(app, argc, argv);
+    return 0;
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace ringlb::balancer {
+
+// A replica as the load balancer knows it: its name (a container-safe hostname), its stable
+// server ID (which fixes its place on the hash ring), and where it listens.
+struct ReplicaAddress {
+    std::string name;
+    std::uint32_t server_id = 0;
+    boost::asio::ip::tcp::endpoint endpoint;
+};
+
+// The outcome of starting a replica: its address, or a message saying why it could not start.
+struct StartResult {
+    std::optional<ReplicaAddress> replica;
+    std::string error;
+};
+
+// How replicas are made: local processes, Docker containers, ... Every member function is called
+// on the control plane's executor, and every awaitable completes on it; none may block that
+// thread, and each bounds its own waiting (no hang when a daemon or child stops answering).
+class ReplicaDriver {
+public:
+    virtual ~ReplicaDriver() = default;
+
+    // A word for logs and /metrics: "process", "docker".
+    virtual std::string_view kind() const = 0;
+
+    // Starts a replica with this name and server ID. Completes once the replica's address is
+    // known; the caller then waits for its heartbeat before routing to it.
+    virtual boost::asio::awaitable<StartResult> start(std::string name, std::uint32_t server_id) = 0;
+
+    // Stops and removes the replica (what this driver started or adopted; nothing else). Completes
+    // when it is gone. Stopping a replica that is already gone is not an error.
+    virtual boost::asio::awaitable<void> stop(std::string name) = 0;
+
+    // The replicas this driver manages that exist right now, for adoption at start-up.
+    virtual boost::asio::awaitable<std::vector<ReplicaAddress>> list() = 0;
+
+    // Called on the control executor when a replica exits by itself (crash, kill), so the control
+    // plane need not wait for its heartbeat to notice. Optional for a driver to report.
+    void on_exit(std::function<void(const std::string& name)> callback) {
+        on_exit_ = std::move(callback);
+    }
+
+protected:
+    void report_exit(const std::string& name) const {
+        if (on_exit_) {
+            on_exit_(name);
+        }
+    }
+
+private:
+    std::function<void(const std::string& name)> on_exit_;
+};
+
+}  // namespace ringlb::balancer

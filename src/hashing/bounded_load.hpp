@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -21,6 +22,11 @@ namespace ringlb::hashing {
 //
 // The library does not own the counts: the data plane passes its own, indexed like
 // Table::members().
+
+// c when `total_in_flight` requests are in flight over `members` members, before the new one;
+// at least 1. For a data plane that keeps a running total instead of reading every count.
+std::uint32_t bounded_load_capacity(std::uint64_t total_in_flight, std::size_t members,
+                                    double epsilon) noexcept;
 
 // c for these counts; at least 1. Precondition: epsilon > 0 and finite, in_flight not empty.
 std::uint32_t bounded_load_capacity(std::span<const std::uint32_t> in_flight,

@@ -14,11 +14,35 @@ void RequestHead::clear() {
     version = 11;
     key_header_value.clear();
     has_key_header = false;
+    forward_headers.clear();
+    forwarded_for.clear();
     body.clear();
 }
 
-RequestParser::RequestParser(RequestHead& head, std::string_view key_header)
-    : head_(head), key_header_(key_header) {
+namespace {
+
+// Headers that describe one connection or the message's framing, which a proxy must not pass on.
+bool is_hop_by_hop(http::field name) {
+    switch (name) {
+        case http::field::connection:
+        case http::field::keep_alive:
+        case http::field::proxy_connection:
+        case http::field::te:
+        case http::field::trailer:
+        case http::field::transfer_encoding:
+        case http::field::upgrade:
+        case http::field::content_length:
+        case http::field::expect:
+            return true;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+RequestParser::RequestParser(RequestHead& head, std::string_view key_header, bool keep_headers)
+    : head_(head), key_header_(key_header), keep_headers_(keep_headers) {
     head_.clear();
 }
 
@@ -34,13 +58,27 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
     ec = http::error::bad_method;  // a request parser never sees a status line
 }
 
-void RequestParser::on_field_impl(http::field, string_view name_string, string_view value,
+void RequestParser::on_field_impl(http::field name, string_view name_string, string_view value,
                                   error_code&) {
     if (!key_header_.empty() && !head_.has_key_header &&
         boost::beast::iequals(name_string, key_header_)) {
         head_.key_header_value.assign(value.data(), value.size());
         head_.has_key_header = true;
     }
+    if (!keep_headers_ || is_hop_by_hop(name)) {
+        return;
+    }
+    if (boost::beast::iequals(name_string, "X-Forwarded-For")) {
+        if (!head_.forwarded_for.empty()) {
+            head_.forwarded_for += ", ";
+        }
+        head_.forwarded_for.append(value.data(), value.size());
+        return;
+    }
+    head_.forward_headers.append(name_string.data(), name_string.size());
+    head_.forward_headers += ": ";
+    head_.forward_headers.append(value.data(), value.size());
+    head_.forward_headers += "\r\n";
 }
 
 void RequestParser::on_header_impl(error_code&) {}

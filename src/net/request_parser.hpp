@@ -18,6 +18,11 @@ struct RequestHead {
     unsigned version = 11;
     std::string key_header_value;  // the value of the header named when parsing, if present
     bool has_key_header = false;
+    // With keep_headers: every end-to-end header as "Name: value\r\n" lines, in order, without
+    // the hop-by-hop ones (RFC 9110 §7.6.1), the framing (Content-Length, Transfer-Encoding),
+    // Expect (the body is read whole before forwarding) and X-Forwarded-For (kept apart, below).
+    std::string forward_headers;
+    std::string forwarded_for;
     std::string body;
 
     void clear();
@@ -30,8 +35,8 @@ struct RequestHead {
 class RequestParser final : public boost::beast::http::basic_parser<true> {
 public:
     // `key_header`: a header name (case-insensitive) whose value lands in head.key_header_value;
-    // empty for none.
-    RequestParser(RequestHead& head, std::string_view key_header);
+    // empty for none. `keep_headers`: fill head.forward_headers, for a proxy.
+    RequestParser(RequestHead& head, std::string_view key_header, bool keep_headers = false);
 
 private:
     using error_code = boost::system::error_code;
@@ -52,6 +57,7 @@ private:
 
     RequestHead& head_;
     std::string_view key_header_;
+    bool keep_headers_;
 };
 
 }  // namespace ringlb::net

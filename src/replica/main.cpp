@@ -56,10 +56,10 @@ int run_server(const replica::ReplicaOptions& options) {
     const std::string address = net::to_string(server.local_endpoint());
     std::printf("listening on %s\n", address.c_str());
     std::fflush(stdout);
-    log::info("replica_started", {{"id", options.server_id}, {"address", address},
+    log::info("server_started", {{"id", options.server_id}, {"address", address},
                                   {"threads", options.threads}});
     pool.run();
-    log::info("replica_stopped", {{"id", options.server_id}});
+    log::info("server_stopped", {{"id", options.server_id}});
     return 0;
 }
 

@@ -2,31 +2,11 @@
 
 #include <CLI/CLI.hpp>
 
-#include "net/duration.hpp"
+#include "net/cli_duration.hpp"
 #include "net/worker_pool.hpp"
 
 namespace ringlb::replica {
 
-namespace {
-
-// Adds a duration flag ("250ms", "2s") bound to `target`.
-void add_duration(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
-                  const std::string& help, const std::string& env) {
-    app.add_option_function<std::string>(
-           name,
-           [&target, name](const std::string& text) {
-               const auto parsed = net::parse_duration(text);
-               if (!parsed) {
-                   throw CLI::ValidationError(name, "'" + text + "' is not a duration like 250ms, 2s or 1m");
-               }
-               target = *parsed;
-           },
-           help)
-        ->envname(env)
-        ->default_str(net::format_duration(target));
-}
-
-}  // namespace
 
 ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
     ReplicaOptions options;
@@ -49,12 +29,12 @@ ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
     app.add_option("--threads", options.threads, "Worker threads (default: one per core)")
         ->envname("RINGLB_SERVER_THREADS")
         ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
-    add_duration(app, "--idle-timeout", options.limits.idle_timeout,
+    net::add_duration_option(app, "--idle-timeout", options.limits.idle_timeout,
                  "Close keep-alive connections idle this long", "RINGLB_SERVER_IDLE_TIMEOUT");
-    add_duration(app, "--request-timeout", options.limits.request_timeout,
+    net::add_duration_option(app, "--request-timeout", options.limits.request_timeout,
                  "Time a client has to send a request and take the answer",
                  "RINGLB_SERVER_REQUEST_TIMEOUT");
-    add_duration(app, "--drain-timeout", options.limits.drain_timeout,
+    net::add_duration_option(app, "--drain-timeout", options.limits.drain_timeout,
                  "On SIGTERM/SIGINT, time in-flight requests get before connections are cut",
                  "RINGLB_SERVER_DRAIN_TIMEOUT");
     app.add_option("--max-header-bytes", options.limits.max_header_bytes,
@@ -70,7 +50,7 @@ ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
         app.add_option("--healthcheck", options.healthcheck_url,
                        "Probe mode: GET this URL (e.g. http://127.0.0.1:5000/heartbeat), exit 0\n"
                        "on a 2xx answer and 1 otherwise; for images without a shell");
-    add_duration(app, "--healthcheck-timeout", options.healthcheck_timeout,
+    net::add_duration_option(app, "--healthcheck-timeout", options.healthcheck_timeout,
                  "Time limit of the probe", "RINGLB_SERVER_HEALTHCHECK_TIMEOUT");
 
     try {

@@ -111,7 +111,7 @@ def test_sigterm_exits_zero_and_leaves_nothing(start_replica):
         replica.signal(signal.SIGTERM)
         assert replica.wait(timeout=5) == 0
     assert not pid_alive(replica.pid)
-    assert "replica_stopped" in replica.stderr()
+    assert "server_stopped" in replica.stderr()
 
 
 def test_healthcheck_mode(start_replica):

@@ -1,0 +1,167 @@
+// ringlb: the load balancer. Wires the options, the control plane with its replica driver, and
+// the data plane's server together, and runs them until SIGTERM/SIGINT.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "balancer/balancer_options.hpp"
+#include "balancer/balancer_session.hpp"
+#include "balancer/control_plane.hpp"
+#include "balancer/routing_snapshot.hpp"
+#include "drivers/process/process_driver.hpp"
+#include "hashing/algorithm.hpp"
+#include "net/http_probe.hpp"
+#include "net/listener.hpp"
+#include "net/log.hpp"
+#include "net/server.hpp"
+#include "net/termination_signals.hpp"
+#include "net/url.hpp"
+#include "net/worker_pool.hpp"
+
+namespace {
+
+using namespace ringlb;
+namespace asio = boost::asio;
+
+int run_healthcheck(const balancer::BalancerOptions& options) {
+    const auto url = net::parse_http_url(*options.healthcheck_url);
+    if (!url) {
+        std::cerr << "ringlb: --healthcheck needs an http://HOST:PORT/PATH URL\n";
+        return 2;
+    }
+    const auto result = net::probe_http_blocking(*url, options.healthcheck_timeout);
+    if (!result.ok()) {
+        std::cerr << "unhealthy: "
+                  << (result.error ? result.error.message() : "status " + std::to_string(result.status)) << "\n";
+        return 1;
+    }
+    return 0;
+}
+
+// ringlb-server beside this program, unless --replica-binary says otherwise.
+std::string replica_binary(const balancer::BalancerOptions& options) {
+    if (!options.replica_binary.empty()) {
+        return options.replica_binary;
+    }
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    return (ec ? std::filesystem::path("ringlb-server") : self.parent_path() / "ringlb-server").string();
+}
+
+std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
+                                                     const balancer::BalancerOptions& options) {
+    if (options.driver == "process") {
+        const std::string binary = replica_binary(options);
+        if (access(binary.c_str(), X_OK) != 0) {
+            throw std::runtime_error("the replica program " + binary +
+                                     " is not there or not executable (see --replica-binary)");
+        }
+        return std::make_unique<drivers::ProcessDriver>(
+            control, drivers::ProcessDriverOptions{binary, "127.0.0.1", options.replicas.start_timeout,
+                                                   options.replicas.stop_timeout});
+    }
+    throw std::runtime_error("the " + options.driver + " driver is not available in this build");
+}
+
+log::Level parse_level(const std::string& name) {
+    if (name == "debug") {
+        return log::Level::debug;
+    }
+    if (name == "warn") {
+        return log::Level::warn;
+    }
+    if (name == "error") {
+        return log::Level::error;
+    }
+    return log::Level::info;
+}
+
+int run_balancer(const balancer::BalancerOptions& options) {
+    log::set_min_level(parse_level(options.log_level));
+    asio::io_context control(1);
+    auto control_work = asio::make_work_guard(control);
+    std::thread control_thread([&control] { control.run(); });
+    struct JoinControl {
+        asio::io_context& ctx;
+        std::thread& thread;
+        ~JoinControl() {
+            ctx.stop();
+            thread.join();
+        }
+    } join_control{control, control_thread};
+
+    auto driver = make_driver(control, options);
+    balancer::SnapshotStore snapshots;
+    balancer::ControlPlane control_plane(control, options, *driver, snapshots, options.threads);
+
+    net::WorkerPool pool(options.threads);
+    std::random_device seed;
+    balancer::DataPlane plane{options, balancer::Proxy(options), balancer::AdminApi(control_plane), {}};
+    plane.workers.reserve(options.threads);
+    for (std::size_t i = 0; i < options.threads; ++i) {
+        plane.workers.emplace_back(snapshots, options.proxy.max_idle_per_replica,
+                                   (static_cast<std::uint64_t>(seed()) << 32U) | seed());
+    }
+    // Bind before starting replicas, so a taken port fails at once.
+    net::Server server(pool, net::make_endpoint(options.host, options.port),
+                       [&plane](asio::ip::tcp::socket socket, net::WorkerContext& worker) {
+                           return balancer::serve_client(std::move(socket), worker, plane);
+                       });
+
+    int signals_seen = 0;
+    net::TerminationSignals signals(control, [&](int signo) {
+        if (++signals_seen == 1) {
+            log::info("draining", {{"signal", signo}});
+            server.drain(options.limits.drain_timeout);
+        } else {
+            log::warn("stopping_now", {{"signal", signo}});
+            pool.stop();
+        }
+    });
+
+    log::info("starting", {{"driver", driver->kind()}, {"replicas", options.replicas.initial},
+                           {"hash", hashing::algorithm_name(options.hash.algorithm)},
+                           {"threads", options.threads}});
+    asio::co_spawn(control, control_plane.start(), asio::use_future).get();
+    server.start();
+    const std::string address = net::to_string(server.local_endpoint());
+    std::printf("listening on %s\n", address.c_str());
+    std::fflush(stdout);
+    log::info("listening", {{"address", address}});
+
+    pool.run();
+
+    log::info("stopping_replicas");
+    asio::co_spawn(control, control_plane.stop_all(), asio::use_future).get();
+    signals.cancel();
+    log::info("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto parsed = balancer::parse_balancer_options(argc, argv);
+    if (!parsed.options) {
+        return parsed.exit_code;
+    }
+    try {
+        if (parsed.options->healthcheck_url) {
+            return run_healthcheck(*parsed.options);
+        }
+        return run_balancer(*parsed.options);
+    } catch (const std::exception& e) {
+        std::cerr << "ringlb: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,79 @@
+#include "balancer/admin_api.hpp"
+
+#include <variant>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "balancer/admin_request.hpp"
+#include "balancer/metrics.hpp"
+#include "net/json_reply.hpp"
+
+namespace ringlb::balancer {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+net::Response method_not_allowed(std::string_view path, std::string_view allowed) {
+    return {http::status::method_not_allowed,
+            net::json_reply("<Error> '" + std::string(path) + "' accepts only " + std::string(allowed), false),
+            "application/json", allowed};
+}
+
+}  // namespace
+
+net::Response replicas_answer(const std::vector<std::string>& names) {
+    boost::json::array replicas;
+    for (const std::string& name : names) {
+        replicas.emplace_back(name);
+    }
+    boost::json::object message;
+    message["N"] = names.size();
+    message["replicas"] = std::move(replicas);
+    return {http::status::ok, net::json_reply(message, true)};
+}
+
+bool AdminApi::is_admin_path(std::string_view path) {
+    return path == "/rep" || path == "/add" || path == "/rm" || path == "/metrics";
+}
+
+asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
+                                                const RoutingSnapshot& snapshot) const {
+    const std::string_view path = path_of(request.target);
+    const http::verb method = request.method;
+    const bool read = method == http::verb::get || method == http::verb::head;
+    if (path == "/rep") {
+        co_return read ? replicas_answer(snapshot.names) : method_not_allowed(path, "GET");
+    }
+    if (path == "/metrics") {
+        if (!read) {
+            co_return method_not_allowed(path, "GET");
+        }
+        co_return net::Response{http::status::ok, render_metrics(snapshot), "text/plain; version=0.0.4"};
+    }
+    const bool is_add = path == "/add";
+    if (is_add ? method != http::verb::post : (method != http::verb::delete_ && method != http::verb::post)) {
+        co_return method_not_allowed(path, is_add ? "POST" : "DELETE, POST");
+    }
+    auto parsed = parse_change(request.body, is_add ? ChangeKind::add : ChangeKind::remove);
+    if (const auto* error = std::get_if<AdminError>(&parsed)) {
+        co_return net::Response{http::status::bad_request, net::json_reply(error->message, false)};
+    }
+    ReplicaChange change = std::move(std::get<ReplicaChange>(parsed));
+    // Two statements, not a conditional expression: g++ 12 miscompiles coroutine calls that
+    // take arguments by value inside ?: (the argument is destroyed twice).
+    if (is_add) {
+        co_return co_await asio::co_spawn(control_.executor(), control_.add(std::move(change)),
+                                          asio::use_awaitable);
+    }
+    co_return co_await asio::co_spawn(control_.executor(), control_.remove(std::move(change)),
+                                      asio::use_awaitable);
+}
+
+}  // namespace ringlb::balancer

@@ -1,0 +1,81 @@
+#include "balancer/balancer_session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "net/json_reply.hpp"
+#include "net/request_reader.hpp"
+
+namespace ringlb::balancer {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+net::Response read_failure(const boost::system::error_code& ec) {
+    if (ec == http::error::header_limit) {
+        return {http::status::request_header_fields_too_large,
+                net::json_reply("<Error> request headers too large", false)};
+    }
+    if (ec == http::error::body_limit) {
+        return {http::status::payload_too_large, net::json_reply("<Error> request body too large", false)};
+    }
+    return {http::status::bad_request, net::json_reply("<Error> malformed request: " + ec.message(), false)};
+}
+
+std::string peer_address(const tcp::socket& socket) {
+    boost::system::error_code ec;
+    const auto endpoint = socket.remote_endpoint(ec);
+    return ec ? std::string("unknown") : endpoint.address().to_string();
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worker, DataPlane& plane) {
+    net::TrackedConnection tracked(worker.connections, socket);
+    ProxyWorker& state = plane.workers[worker.index];
+    const std::string client_ip = peer_address(socket);
+    const std::string_view key_header = plane.options.key_policy.header_to_capture();
+    boost::beast::flat_buffer buffer;
+    net::RequestHead request;
+    std::string out;
+    while (!worker.connections.draining()) {
+        net::RequestParser parser(request, key_header, true);
+        const auto read_ec = co_await net::read_request(socket, buffer, parser, tracked, plane.options.limits);
+        out.clear();
+        bool keep_alive = false;
+        if (read_ec) {
+            if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
+                break;
+            }
+            net::serialize(read_failure(read_ec), worker.connections.http_date(), false, false, out);
+        } else {
+            keep_alive = parser.keep_alive() && !worker.connections.draining();
+            const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+            if (AdminApi::is_admin_path(path)) {
+                const auto response = co_await plane.admin.handle(request, state.snapshots.current());
+                net::serialize(response, worker.connections.http_date(), keep_alive,
+                               request.method == http::verb::head, out);
+            } else {
+                co_await plane.proxy.forward(worker, state, request, client_ip, keep_alive, out);
+            }
+        }
+        // The answer may have taken a while: the client gets the full request timeout to take it.
+        tracked.busy_for(plane.options.limits.request_timeout);
+        auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
+        if (write_ec || !keep_alive) {
+            break;
+        }
+    }
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+}  // namespace ringlb::balancer

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <vector>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "balancer/admin_api.hpp"
+#include "balancer/balancer_options.hpp"
+#include "balancer/proxy.hpp"
+#include "net/server.hpp"
+
+namespace ringlb::balancer {
+
+// What every client connection of the load balancer shares: options, the proxy, the admin API,
+// and each worker's data-plane state (indexed by worker).
+struct DataPlane {
+    const BalancerOptions& options;
+    Proxy proxy;
+    AdminApi admin;
+    std::vector<ProxyWorker> workers;
+};
+
+// Serves one client connection: HTTP/1.1 keep-alive; ringlb's own endpoints answered here, every
+// other request forwarded by the proxy. Malformed or oversized requests get a 400 (431/413) and
+// the connection is closed.
+boost::asio::awaitable<void> serve_client(boost::asio::ip::tcp::socket socket,
+                                          net::WorkerContext& worker, DataPlane& plane);
+
+}  // namespace ringlb::balancer

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <random>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "balancer/balancer_options.hpp"
+#include "balancer/routing_snapshot.hpp"
+#include "balancer/upstream_pool.hpp"
+#include "net/request_parser.hpp"
+#include "net/response_parser.hpp"
+#include "net/server.hpp"
+
+namespace ringlb::balancer {
+
+// The most replicas one request is sent to (the --failover-attempts limit).
+inline constexpr std::size_t kMaxFailoverAttempts = 16;
+
+// One worker's data-plane state: its view of the routing snapshots, its connection pools and
+// its random numbers. Touched only by that worker's thread.
+struct ProxyWorker {
+    ProxyWorker(const SnapshotStore& store, std::size_t max_idle, std::uint64_t seed)
+        : snapshots(store), pool(max_idle), rng(seed) {}
+
+    SnapshotReader snapshots;
+    UpstreamPool pool;
+    std::mt19937_64 rng;
+    std::uint64_t pooled_version = 0;  // the snapshot version `pool` was last pruned for
+    std::string upstream_request;      // reused buffers
+    net::ResponseHead answer;
+};
+
+// Forwards client requests to the replica the hash table names for their key, skipping replicas
+// that are down and failing over to the next distinct replica when one cannot be reached.
+class Proxy {
+public:
+    explicit Proxy(const BalancerOptions& options) : options_(options) {}
+
+    // Forwards `request` and appends the complete answer for the client to `out`: the replica's
+    // (a 404 becomes SPEC.md's 400), or ringlb's own JSON 502/503/504.
+    boost::asio::awaitable<void> forward(net::WorkerContext& worker, ProxyWorker& state,
+                                         const net::RequestHead& request, std::string_view client_ip,
+                                         bool keep_alive, std::string& out) const;
+
+private:
+    const BalancerOptions& options_;
+};
+
+// Whether a request may be sent again to another replica after the first one may have seen it
+// (RFC 9110 §9.2.2).
+bool is_idempotent(boost::beast::http::verb method);
+
+}  // namespace ringlb::balancer

@@ -1,0 +1,71 @@
+#include "net/response_parser.hpp"
+
+#include <boost/beast/http/error.hpp>
+
+namespace ringlb::net {
+
+namespace http = boost::beast::http;
+
+void ResponseHead::clear() {
+    status = 0;
+    reason.clear();
+    forward_headers.clear();
+    body.clear();
+}
+
+ResponseParser::ResponseParser(ResponseHead& head) : head_(head) { head_.clear(); }
+
+void ResponseParser::on_request_impl(http::verb, string_view, string_view, int, error_code& ec) {
+    ec = http::error::bad_version;  // a response parser never sees a request line
+}
+
+void ResponseParser::on_response_impl(int code, string_view reason, int, error_code&) {
+    head_.status = static_cast<unsigned>(code);
+    head_.reason.assign(reason.data(), reason.size());
+}
+
+void ResponseParser::on_field_impl(http::field name, string_view name_string, string_view value,
+                                   error_code&) {
+    switch (name) {
+        case http::field::connection:
+        case http::field::keep_alive:
+        case http::field::proxy_connection:
+        case http::field::te:
+        case http::field::trailer:
+        case http::field::transfer_encoding:
+        case http::field::upgrade:
+        case http::field::content_length:
+            return;
+        default:
+            break;
+    }
+    head_.forward_headers.append(name_string.data(), name_string.size());
+    head_.forward_headers += ": ";
+    head_.forward_headers.append(value.data(), value.size());
+    head_.forward_headers += "\r\n";
+}
+
+void ResponseParser::on_header_impl(error_code&) {}
+
+void ResponseParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                       error_code&) {
+    if (content_length) {
+        head_.body.reserve(static_cast<std::size_t>(*content_length));
+    }
+}
+
+std::size_t ResponseParser::on_body_impl(string_view body, error_code&) {
+    head_.body.append(body.data(), body.size());
+    return body.size();
+}
+
+void ResponseParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
+
+std::size_t ResponseParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
+    head_.body.append(body.data(), body.size());
+    return body.size();
+}
+
+void ResponseParser::on_finish_impl(error_code&) {}
+
+}  // namespace ringlb::net

@@ -23,9 +23,9 @@ build: configure
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Until the load balancer lands, `make run` starts one replica on :5000.
+# ringlb on :5000 with 3 local replica processes; Ctrl-C stops it and them. RUN_ARGS adds flags.
 run: build
-	$(BUILD_DIR)/bin/ringlb-server --id 1
+	$(BUILD_DIR)/bin/ringlb $(RUN_ARGS)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')

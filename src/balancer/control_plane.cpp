@@ -39,6 +39,8 @@ net::Response failure(http::status status, const std::string& message) {
     return {status, net::json_reply(message, false)};
 }
 
+asio::awaitable<void> discard(asio::awaitable<bool> task) { co_await std::move(task); }
+
 void spawn(asio::io_context& ctx, asio::awaitable<void> task, const char* what) {
     asio::co_spawn(ctx, std::move(task), [what](const std::exception_ptr& e) {
         if (!e) {
@@ -316,7 +318,8 @@ asio::awaitable<void> ControlPlane::replace(std::uint32_t server_id, std::uint64
             co_return;
         }
         const std::string old_name = slot->name;
-        co_await stop_replica(old_name);
+        // The failed replica may be hung and slow to stop; its replacement does not wait for it.
+        spawn(control_, discard(stop_replica(old_name)), "stop");
         const std::string new_name = fresh_name(names());
         Started started = co_await start_replica(new_name, server_id);
         slot = find_by_id(server_id);  // the vector may have changed while we waited

@@ -1,0 +1,376 @@
+"""ringlb, the load balancer, driven over real sockets with the process driver (SPEC.md)."""
+
+import concurrent.futures
+import os
+import signal
+import threading
+import time
+
+import pytest
+import requests
+
+from procs import pid_alive
+
+ECHO_REPLICA = os.path.join(os.path.dirname(__file__), "echo_replica.py")
+
+
+def rep(lb):
+    return requests.get(lb.url("/rep"), timeout=10).json()
+
+
+def add(lb, payload):
+    return requests.post(lb.url("/add"), json=payload, timeout=30)
+
+
+def rm(lb, payload):
+    return requests.delete(lb.url("/rm"), json=payload, timeout=30)
+
+
+def served_by(response):
+    return response.json()["message"].rsplit(" ", 1)[-1]
+
+
+def wait_for(condition, timeout, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
+
+
+# ---- SPEC.md examples, character for character ----------------------------------------------
+
+def test_rep_starts_with_three_named_replicas(start_balancer):
+    lb = start_balancer()
+    response = requests.get(lb.url("/rep"), timeout=10)
+    assert response.status_code == 200
+    assert response.text == ('{"message": {"N": 3, "replicas": ["server-1", "server-2", "server-3"]}, '
+                             '"status": "successful"}')
+
+
+def test_add_example_then_too_many_hostnames(start_balancer):
+    lb = start_balancer()
+    response = add(lb, {"n": 4, "hostnames": ["S5", "S4", "S10", "S11"]})
+    assert response.status_code == 200
+    assert response.text == ('{"message": {"N": 7, "replicas": ["server-1", "server-2", "server-3", '
+                             '"S5", "S4", "S10", "S11"]}, "status": "successful"}')
+    response = add(lb, {"n": 2, "hostnames": ["S6", "S7", "S8"]})
+    assert response.status_code == 400
+    assert response.text == ('{"message": "<Error> Length of hostname list is more than newly added '
+                             'instances", "status": "failure"}')
+
+
+def test_rm_example_then_too_many_hostnames(start_balancer):
+    lb = start_balancer()
+    add(lb, {"n": 4, "hostnames": ["S5", "S4", "S10", "S11"]})
+    response = rm(lb, {"n": 3, "hostnames": ["S5", "S4"]})
+    assert response.status_code == 200
+    message = response.json()["message"]
+    assert message["N"] == 4
+    assert "S5" not in message["replicas"] and "S4" not in message["replicas"]
+    response = rm(lb, {"n": 1, "hostnames": ["S10", "S11"]})
+    assert response.status_code == 400
+    assert response.text == ('{"message": "<Error> Length of hostname list is more than removable '
+                             'instances", "status": "failure"}')
+
+
+def test_rm_also_accepts_post(start_balancer):
+    lb = start_balancer()
+    response = requests.post(lb.url("/rm"), json={"n": 1, "hostnames": ["server-2"]}, timeout=30)
+    assert response.status_code == 200
+    assert response.json()["message"]["replicas"] == ["server-1", "server-3"]
+
+
+def test_add_without_hostnames_generates_names(start_balancer):
+    lb = start_balancer()
+    for payload in ({"n": 2}, {"n": 2, "hostnames": []}, {"n": 2, "hostnames": ["only-one"]}):
+        before = rep(lb)["message"]["replicas"]
+        response = add(lb, payload)
+        assert response.status_code == 200, response.text
+        after = response.json()["message"]["replicas"]
+        assert after[:len(before)] == before
+        new = after[len(before):]
+        assert len(new) == 2 and len(set(after)) == len(after)
+        if payload.get("hostnames"):
+            assert new[0] == "only-one"
+
+
+def test_add_then_rm_back_to_the_start(start_balancer):
+    lb = start_balancer()
+    start = rep(lb)
+    add(lb, {"n": 2, "hostnames": ["a1", "a2"]})
+    assert rm(lb, {"n": 2, "hostnames": ["a2", "a1"]}).status_code == 200
+    assert rep(lb) == start
+
+
+@pytest.mark.parametrize("path, method, payload, expected", [
+    ("/add", "post", b"{not json", "<Error> malformed JSON payload"),
+    ("/add", "post", b"[1, 2]", "<Error> the payload must be a JSON object"),
+    ("/add", "post", b'{"hostnames": ["x"]}', "<Error> 'n' is missing"),
+    ("/add", "post", b'{"n": "2"}', "<Error> 'n' must be a positive integer"),
+    ("/add", "post", b'{"n": 1.5}', "<Error> 'n' must be a positive integer"),
+    ("/add", "post", b'{"n": true}', "<Error> 'n' must be a positive integer"),
+    ("/add", "post", b'{"n": 0}', "<Error> 'n' must be a positive integer"),
+    ("/add", "post", b'{"n": -3}', "<Error> 'n' must be a positive integer"),
+    ("/add", "post", b'{"n": 1, "hostnames": "S1"}', "<Error> 'hostnames' must be a list of strings"),
+    ("/add", "post", b'{"n": 2, "hostnames": ["S1", 2]}', "<Error> 'hostnames' must be a list of strings"),
+    ("/add", "post", b'{"n": 1, "hostnames": ["bad name"]}', "<Error> 'bad name' is not a valid hostname"),
+    ("/add", "post", b'{"n": 1, "hostnames": ["-dash"]}', "<Error> '-dash' is not a valid hostname"),
+    ("/add", "post", b'{"n": 1, "hostnames": ["' + b"a" * 64 + b'"]}', "is not a valid hostname"),
+    ("/add", "post", b'{"n": 2, "hostnames": ["S1", "S1"]}', "<Error> hostname 'S1' appears more than once"),
+    ("/add", "post", b'{"n": 1, "hostnames": ["server-1"]}', "<Error> hostname 'server-1' is already in use"),
+    ("/add", "post", b'{"n": 500}', "<Error> cannot add 500 replicas"),
+    ("/rm", "delete", b'{"n": 1, "hostnames": ["nope"]}', "<Error> 'nope' is not a replica"),
+    ("/rm", "delete", b'{"n": 4}', "<Error> cannot remove 4 replicas: only 3 exist"),
+    ("/rm", "delete", b'{"n": 2, "hostnames": ["server-1", "server-1"]}', "appears more than once"),
+])
+def test_open_cases_are_clear_400s(start_balancer, path, method, payload, expected):
+    lb = start_balancer()
+    response = getattr(requests, method)(lb.url(path), data=payload, timeout=10)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == "failure"
+    assert body["message"].startswith("<Error> ")
+    assert expected in body["message"]
+    assert rep(lb)["message"]["N"] == 3
+
+
+def test_wrong_methods_on_admin_paths_are_405(start_balancer):
+    lb = start_balancer()
+    assert requests.post(lb.url("/rep"), timeout=10).status_code == 405
+    assert requests.get(lb.url("/add"), timeout=10).status_code == 405
+    assert requests.get(lb.url("/rm"), timeout=10).status_code == 405
+
+
+# ---- routing --------------------------------------------------------------------------------
+
+def test_home_is_served_by_the_replicas(start_balancer):
+    lb = start_balancer()
+    seen = set()
+    for _ in range(200):
+        response = requests.get(lb.url("/home"), timeout=10)
+        assert response.status_code == 200
+        assert response.json()["status"] == "successful"
+        seen.add(served_by(response))
+    assert seen <= {"1", "2", "3"} and len(seen) >= 2
+
+
+def test_same_key_reaches_the_same_replica(start_balancer):
+    lb = start_balancer()
+    with requests.Session() as session:
+        for key in ("123456", "777777", "user-42"):
+            servers = {served_by(session.get(lb.url("/home"), headers={"X-Request-Id": key}, timeout=10))
+                       for _ in range(30)}
+            assert len(servers) == 1, f"key {key} went to {servers}"
+
+
+def test_classic_hash_routes_as_the_assignment_computes(start_balancer):
+    lb = start_balancer("--hash", "classic")
+    # H(12) = 185; with server IDs 1..3 the first virtual server at or after slot 185 belongs to
+    # the replica the map names; the same request ID always lands there.
+    first = served_by(requests.get(lb.url("/home"), headers={"X-Request-Id": "12"}, timeout=10))
+    for _ in range(10):
+        assert served_by(requests.get(lb.url("/home"), headers={"X-Request-Id": "12"}, timeout=10)) == first
+
+
+def test_replica_404_becomes_spec_400(start_balancer):
+    lb = start_balancer()
+    response = requests.get(lb.url("/other?x=1"), timeout=10)
+    assert response.status_code == 400
+    assert response.text == ('{"message": "<Error> \'/other\' endpoint does not exist in server replicas", '
+                             '"status": "failure"}')
+
+
+def test_no_replicas_is_503(start_balancer):
+    lb = start_balancer(replicas=0)
+    response = requests.get(lb.url("/home"), timeout=10)
+    assert response.status_code == 503
+    assert response.text == '{"message": "<Error> no replicas available", "status": "failure"}'
+    assert rep(lb) == {"message": {"N": 0, "replicas": []}, "status": "successful"}
+
+
+def test_request_is_forwarded_intact(start_balancer):
+    lb = start_balancer("--replica-binary", ECHO_REPLICA)
+    body = "name=ringlb&" + "x" * 100_000
+    response = requests.post(lb.url("/echo/path?q=1&r=2"), data=body,
+                             headers={"X-Custom": "kept", "Content-Type": "text/plain", "X-Forwarded-For": "10.0.0.1"},
+                             timeout=10)
+    assert response.status_code == 200
+    echo = response.json()
+    assert echo["method"] == "POST"
+    assert echo["path"] == "/echo/path?q=1&r=2"
+    assert echo["body"] == body
+    assert echo["headers"]["X-Custom"] == "kept"
+    assert echo["headers"]["Content-Type"] == "text/plain"
+    assert echo["headers"]["X-Forwarded-For"] == "10.0.0.1, 127.0.0.1"
+    assert "Connection" not in echo["headers"] or echo["headers"]["Connection"].lower() != "close"
+    chunked = requests.put(lb.url("/echo/chunked"), data=iter([b"abc", b"def"]), timeout=10).json()
+    assert chunked["method"] == "PUT" and chunked["body"] == "abcdef"
+
+
+def test_upstream_404_from_any_replica_becomes_400(start_balancer):
+    lb = start_balancer("--replica-binary", ECHO_REPLICA)
+    response = requests.get(lb.url("/missing/thing"), timeout=10)
+    assert response.status_code == 400
+    assert "'/missing/thing' endpoint does not exist in server replicas" in response.text
+
+
+# ---- failures -------------------------------------------------------------------------------
+
+class Traffic:
+    """GET /home in a loop from a few threads until stopped; counts answers by status."""
+
+    def __init__(self, lb, threads=4, seconds_limit=30):
+        self.lb, self.stop_at = lb, time.monotonic() + seconds_limit
+        self.codes, self.errors, self.lock = {}, [], threading.Lock()
+        self.running = True
+        self.threads = [threading.Thread(target=self.loop) for _ in range(threads)]
+        for t in self.threads:
+            t.start()
+
+    def loop(self):
+        with requests.Session() as session:
+            while self.running and time.monotonic() < self.stop_at:
+                try:
+                    code = session.get(self.lb.url("/home"), timeout=10).status_code
+                except requests.RequestException as e:  # counted, never hidden
+                    with self.lock:
+                        self.errors.append(repr(e))
+                    continue
+                with self.lock:
+                    self.codes[code] = self.codes.get(code, 0) + 1
+
+    def finish(self):
+        self.running = False
+        for t in self.threads:
+            t.join()
+        return self.codes, self.errors
+
+
+def test_killed_replica_is_replaced_and_no_request_fails(start_balancer):
+    lb = start_balancer()
+    victim_pid = lb.replica_pids()["server-2"]
+    traffic = Traffic(lb)
+    time.sleep(0.5)
+    killed_at = time.monotonic()
+    os.kill(victim_pid, signal.SIGKILL)
+    replaced = wait_for(lambda: "server-2" not in rep(lb)["message"]["replicas"], timeout=2)
+    took = time.monotonic() - killed_at
+    time.sleep(0.5)
+    codes, errors = traffic.finish()
+    assert replaced, "server-2 was not replaced within 2 s"
+    replicas = rep(lb)["message"]
+    assert replicas["N"] == 3
+    new_name = replicas["replicas"][1]
+    # The replacement has server-2's ID, so its keys came back to it.
+    assert new_name.startswith("replica-")
+    assert errors == [] and set(codes) == {200}, (codes, errors)
+    assert sum(codes.values()) > 50
+    print(f"replaced in {took * 1000:.0f} ms, {sum(codes.values())} requests, none failed")
+
+
+def test_hung_start_failure_is_retried_not_fatal(start_balancer):
+    lb = start_balancer("--replica-binary", "/bin/false", "--start-timeout", "1s", replicas=1)
+    # /bin/false exits at once: the slot keeps being retried with back-off; ringlb stays up.
+    time.sleep(1)
+    assert requests.get(lb.url("/home"), timeout=10).status_code == 503
+    assert "replica_start_failed" in lb.stderr()
+
+
+def test_removed_replicas_stay_gone(start_balancer):
+    lb = start_balancer()
+    add(lb, {"n": 2, "hostnames": ["x1", "x2"]})
+    pids = lb.replica_pids()
+    assert rm(lb, {"n": 2, "hostnames": ["x1", "x2"]}).status_code == 200
+    assert wait_for(lambda: not pid_alive(pids["x1"]) and not pid_alive(pids["x2"]), timeout=5)
+    time.sleep(1.5)
+    assert rep(lb)["message"]["replicas"] == ["server-1", "server-2", "server-3"]
+    assert "replica_replaced" not in lb.stderr()
+
+
+def test_concurrent_admin_calls_with_traffic_stay_consistent(start_balancer):
+    lb = start_balancer()
+    traffic = Traffic(lb, threads=2)
+
+    def call(i):
+        if i % 2 == 0:
+            return "add", add(lb, {"n": 1}).status_code
+        return "rm", rm(lb, {"n": 1}).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(call, range(50)))
+    codes, errors = traffic.finish()
+    added = sum(1 for kind, code in results if kind == "add" and code == 200)
+    removed = sum(1 for kind, code in results if kind == "rm" and code == 200)
+    assert all(code in (200, 400) for _, code in results), results
+    final = rep(lb)["message"]
+    assert final["N"] == 3 + added - removed == len(final["replicas"])
+    assert len(set(final["replicas"])) == final["N"]
+    metrics = requests.get(lb.url("/metrics"), timeout=10).text
+    assert f"ringlb_replicas {final['N']}\n" in metrics
+    alive = [pid for pid in lb.replica_pids().values() if pid_alive(pid)]
+    assert wait_for(lambda: len([p for p in lb.replica_pids().values() if pid_alive(p)]) == final["N"], 10), alive
+    assert errors == [] and set(codes) <= {200}, (codes, errors)
+
+
+def test_sigterm_stops_everything(start_balancer):
+    lb = start_balancer()
+    add(lb, {"n": 1})
+    pids = list(lb.replica_pids().values())
+    assert len(pids) == 4 and all(pid_alive(p) for p in pids)
+    lb.signal(signal.SIGTERM)
+    assert lb.wait(timeout=15) == 0
+    assert wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5)
+
+
+def test_sigkill_of_the_balancer_takes_its_replicas_along(start_balancer):
+    lb = start_balancer()
+    pids = list(lb.replica_pids().values())
+    lb.signal(signal.SIGKILL)
+    lb.wait(timeout=10)
+    assert wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5)
+
+
+def test_metrics_count_requests(start_balancer):
+    lb = start_balancer()
+    for _ in range(30):
+        requests.get(lb.url("/home"), timeout=10)
+    metrics = requests.get(lb.url("/metrics"), timeout=10).text
+    total = sum(int(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                if line.startswith("ringlb_requests_total{"))
+    assert total == 30
+    assert 'ringlb_replica_up{replica="server-1",id="1"} 1' in metrics
+    assert "ringlb_request_duration_seconds_bucket" in metrics
+
+
+def test_help_and_bad_flags():
+    import subprocess
+    from procs import binary
+    help_text = subprocess.run([binary("ringlb"), "--help"], capture_output=True, text=True, timeout=10).stdout
+    for flag in ("--replicas", "--driver", "--hash", "--hash-key", "--heartbeat-interval", "--connect-timeout",
+                 "--failover-attempts", "--replica-binary", "RINGLB_PORT"):
+        assert flag in help_text
+    for args, text in ((["--hash", "nope"], "nope"), (["--hash-key", "bogus"], "bogus"),
+                       (["--heartbeat-interval", "5"], "duration"), (["--maglev-size", "100", "--hash", "maglev"], "prime")):
+        result = subprocess.run([binary("ringlb"), "--port", "0", *args], capture_output=True, text=True, timeout=10)
+        assert result.returncode != 0
+        assert text in result.stderr, result.stderr
+
+
+def test_hung_replica_is_detected_and_replaced(start_balancer):
+    lb = start_balancer("--heartbeat-interval", "200ms", "--heartbeat-timeout", "300ms")
+    victim = lb.replica_pids()["server-3"]
+    os.kill(victim, signal.SIGSTOP)  # accepts connections (the kernel does), never answers
+    try:
+        stopped_at = time.monotonic()
+        assert wait_for(lambda: "server-3" not in rep(lb)["message"]["replicas"], timeout=5)
+        took = time.monotonic() - stopped_at
+        assert rep(lb)["message"]["N"] == 3
+        codes = {requests.get(lb.url("/home"), timeout=10).status_code for _ in range(50)}
+        assert codes == {200}
+        assert wait_for(lambda: not pid_alive(victim), timeout=10), "the hung replica was not killed"
+        print(f"hung replica replaced in {took * 1000:.0f} ms")
+    finally:
+        if pid_alive(victim):
+            os.kill(victim, signal.SIGKILL)

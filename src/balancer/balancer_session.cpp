@@ -45,6 +45,7 @@ asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worke
     const std::string_view key_header = plane.options.key_policy.header_to_capture();
     boost::beast::flat_buffer buffer;
     net::RequestHead request;
+    ProxyBuffers buffers;
     std::string out;
     while (!worker.connections.draining()) {
         net::RequestParser parser(request, key_header, true);
@@ -60,11 +61,12 @@ asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worke
             keep_alive = parser.keep_alive() && !worker.connections.draining();
             const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
             if (AdminApi::is_admin_path(path)) {
-                const auto response = co_await plane.admin.handle(request, state.snapshots.current());
+                const auto lease = state.snapshots.acquire();
+                const auto response = co_await plane.admin.handle(request, *lease);
                 net::serialize(response, worker.connections.http_date(), keep_alive,
                                request.method == http::verb::head, out);
             } else {
-                co_await plane.proxy.forward(worker, state, request, client_ip, keep_alive, out);
+                co_await plane.proxy.forward(worker, state, buffers, request, client_ip, keep_alive, out);
             }
         }
         // The answer may have taken a while: the client gets the full request timeout to take it.

@@ -103,9 +103,11 @@ bool is_idempotent(http::verb method) {
 }
 
 asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& state,
-                                     const net::RequestHead& request, std::string_view client_ip,
-                                     bool keep_alive, std::string& out) const {
-    const RoutingSnapshot& snapshot = state.snapshots.current();
+                                     ProxyBuffers& buffers, const net::RequestHead& request,
+                                     std::string_view client_ip, bool keep_alive,
+                                     std::string& out) const {
+    const auto lease = state.snapshots.acquire();
+    const RoutingSnapshot& snapshot = *lease;
     if (state.pooled_version != state.snapshots.seen_version()) {
         state.pool.keep_only(snapshot);
         state.pooled_version = state.snapshots.seen_version();
@@ -118,7 +120,7 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
     const hashing::Key key = request_key(options_.key_policy,
                                          request.has_key_header ? &request.key_header_value : nullptr,
                                          request.target, client_ip, state.rng);
-    build_upstream_request(request, client_ip, state.upstream_request);
+    build_upstream_request(request, client_ip, buffers.upstream_request);
     const bool head_request = request.method == http::verb::head;
     const bool idempotent = is_idempotent(request.method);
 
@@ -147,8 +149,8 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
         if (epsilon) {
             backend.in_flight().fetch_add(1, std::memory_order_relaxed);
         }
-        last = co_await exchange(worker, state.pool, backend, state.upstream_request, head_request,
-                                 options_.proxy, state.answer);
+        last = co_await exchange(worker, state.pool, backend, buffers.upstream_request, head_request,
+                                 options_.proxy, buffers.answer);
         if (epsilon) {
             backend.in_flight().fetch_sub(1, std::memory_order_relaxed);
         }
@@ -157,13 +159,13 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
             const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                 std::chrono::steady_clock::now() - started);
             counters.observe(static_cast<std::uint64_t>(micros.count()));
-            if (state.answer.status == 404) {
+            if (buffers.answer.status == 404) {
                 append_error(http::status::bad_request,
                              "<Error> '" + std::string(path_of(request.target)) +
                                  "' endpoint does not exist in server replicas",
                              date, keep_alive, out);
             } else {
-                append_answer(state.answer, head_request, keep_alive, out);
+                append_answer(buffers.answer, head_request, keep_alive, out);
             }
             co_return;
         }

@@ -28,7 +28,13 @@ struct ProxyWorker {
     UpstreamPool pool;
     std::mt19937_64 rng;
     std::uint64_t pooled_version = 0;  // the snapshot version `pool` was last pruned for
-    std::string upstream_request;      // reused buffers
+};
+
+// One client connection's buffers for forwarding, reused from request to request. Never shared
+// between connections: a request's bytes are being written while other connections of the same
+// worker run.
+struct ProxyBuffers {
+    std::string upstream_request;
     net::ResponseHead answer;
 };
 
@@ -41,8 +47,9 @@ public:
     // Forwards `request` and appends the complete answer for the client to `out`: the replica's
     // (a 404 becomes SPEC.md's 400), or ringlb's own JSON 502/503/504.
     boost::asio::awaitable<void> forward(net::WorkerContext& worker, ProxyWorker& state,
-                                         const net::RequestHead& request, std::string_view client_ip,
-                                         bool keep_alive, std::string& out) const;
+                                         ProxyBuffers& buffers, const net::RequestHead& request,
+                                         std::string_view client_ip, bool keep_alive,
+                                         std::string& out) const;
 
 private:
     const BalancerOptions& options_;

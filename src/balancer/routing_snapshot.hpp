@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -39,25 +40,52 @@ private:
     std::atomic<std::uint64_t> version_{0};
 };
 
-// One worker's view of the store.
+// One worker's view of the store. Requests hold the snapshot they route with through a Lease, for
+// as long as they need it, even while newer snapshots arrive; the counts are worker-local, so
+// holding one costs no atomic operation (a shared_ptr copy per request would make every worker
+// write the same reference count).
 class SnapshotReader {
-public:
-    explicit SnapshotReader(const SnapshotStore& store) : store_(store), snapshot_(store.load()) {}
+    struct Held {
+        std::shared_ptr<const RoutingSnapshot> snapshot;
+        std::size_t users = 0;
+    };
 
-    // The newest snapshot. Returns a reference valid until the next call on this reader.
-    const RoutingSnapshot& current() {
-        const std::uint64_t version = store_.version();
-        if (version != seen_) {
-            snapshot_ = store_.load();
-            seen_ = version;
+public:
+    class Lease {
+    public:
+        Lease(SnapshotReader& reader, Held& held) : reader_(&reader), held_(&held) { ++held_->users; }
+        Lease(Lease&& other) noexcept
+            : reader_(other.reader_), held_(std::exchange(other.held_, nullptr)) {}
+        Lease(const Lease&) = delete;
+        Lease& operator=(const Lease&) = delete;
+        Lease& operator=(Lease&&) = delete;
+        ~Lease() {
+            if (held_ != nullptr) {
+                reader_->release(*held_);
+            }
         }
-        return *snapshot_;
-    }
+        const RoutingSnapshot& operator*() const { return *held_->snapshot; }
+        const RoutingSnapshot* operator->() const { return held_->snapshot.get(); }
+
+    private:
+        SnapshotReader* reader_;
+        Held* held_;
+    };
+
+    explicit SnapshotReader(const SnapshotStore& store)
+        : store_(store), current_(std::make_unique<Held>(Held{store.load(), 0})) {}
+
+    // The newest snapshot, held until the lease is destroyed.
+    Lease acquire();
+    // The version of the newest snapshot this reader has seen.
     std::uint64_t seen_version() const { return seen_; }
 
 private:
+    void release(Held& held);
+
     const SnapshotStore& store_;
-    std::shared_ptr<const RoutingSnapshot> snapshot_;
+    std::unique_ptr<Held> current_;
+    std::vector<std::unique_ptr<Held>> retired_;  // older snapshots still leased by a request
     std::uint64_t seen_ = 0;
 };
 

@@ -40,8 +40,8 @@ def start_balancer():
     """Starts ringlb (process driver, replicas on 127.0.0.1) on port 0; stops it at teardown."""
     started = []
 
-    def start(*args, replicas=3, env=None):
-        proc = Balancer([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "2",
+    def start(*args, replicas=3, threads=2, env=None):
+        proc = Balancer([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", str(threads),
                          "--replicas", str(replicas), *args], env=env, ready_timeout=30)
         started.append(proc)
         return proc

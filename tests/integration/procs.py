@@ -47,8 +47,9 @@ class Process:
                     return int(match.group(2))
             if self.proc.poll() is not None:
                 break
+        log = self.stderr()
         self.stop()
-        raise RuntimeError(f"{self.proc.args[0]} did not start: {self.stderr()}")
+        raise RuntimeError(f"{self.proc.args[0]} did not start: {log}")
 
     @property
     def pid(self):

@@ -374,3 +374,18 @@ def test_hung_replica_is_detected_and_replaced(start_balancer):
     finally:
         if pid_alive(victim):
             os.kill(victim, signal.SIGKILL)
+
+
+def test_concurrent_requests_on_one_worker_keep_their_own_bodies(start_balancer):
+    lb = start_balancer("--replica-binary", ECHO_REPLICA, threads=1)
+
+    def post(i):
+        body = f"request-{i}-" + "x" * (i * 97 % 5000)
+        with requests.Session() as session:
+            for _ in range(5):
+                echo = session.post(lb.url(f"/echo/{i}"), data=body, timeout=10).json()
+                assert (echo["path"], echo["body"]) == (f"/echo/{i}", body)
+        return True
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        assert all(pool.map(post, range(64)))

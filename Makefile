@@ -35,3 +35,18 @@ tidy: configure
 
 clean:
 	rm -rf build build-* build*.configure.log
+
+# ---------------------------------------------------------------------------------------------
+# Analysis A-1..A-4: analysis/run_analysis.py starts its own ringlb for each experiment, drives it
+# with ringlb-load and writes docs/analysis.md and its figures (docs/analysis/).
+# ANALYSIS_DRIVER=docker runs the replicas as containers of the compose stack's image on net1
+# (needs a running engine; `make images` first builds the image). ANALYSIS_FLAGS=--quick for the
+# small version.
+ANALYSIS_DRIVER ?= process
+ANALYSIS_FLAGS ?=
+
+.PHONY: analysis
+
+analysis: build $(if $(filter docker,$(ANALYSIS_DRIVER)),images)
+	/usr/bin/python3 analysis/run_analysis.py --bin-dir $(BUILD_DIR)/bin \
+		--driver $(ANALYSIS_DRIVER) $(ANALYSIS_FLAGS)

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "loadgen/json_text.hpp"
+
 namespace ringlb::loadgen {
 
 namespace {
@@ -110,7 +112,7 @@ void print_json(std::ostream& out, const std::vector<SimulationRun>& runs) {
             {"stddev", r.stddev},
             {"remove", r.remove ? moves_json(*r.remove) : boost::json::value(nullptr)},
             {"add", moves_json(r.add)}};
-        out << boost::json::serialize(object) << '\n';
+        out << to_json_text(object) << '\n';
     }
 }
 

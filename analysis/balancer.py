@@ -1,0 +1,209 @@
+"""Starts ringlb for one experiment, reads its log, kills one of its replicas, stops it.
+
+Only loopback addresses are used, and everything started here is stopped by its PID (or, with the
+docker driver, by the label that marks this run's containers), even when an experiment fails."""
+
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+from stats import log_time, parse_logfmt
+
+LISTENING = re.compile(r"listening on (\S+):(\d+)")
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 15.0
+
+
+class AnalysisError(RuntimeError):
+    """An experiment could not run; the message says what to do."""
+
+
+def require_binary(bin_dir, name):
+    path = os.path.join(bin_dir, name)
+    if not os.access(path, os.X_OK):
+        raise AnalysisError(f"{path} is missing: build it first (make build), or pass --bin-dir")
+    return path
+
+
+class ProcessDriver:
+    """ringlb's default: replicas are local ringlb-server processes, children of ringlb."""
+
+    name = "process"
+
+    def flags(self):
+        return ["--driver", "process"]
+
+    def kill(self, balancer, replica):
+        pid = int(replica["pid"])
+        # Only a child of the ringlb started here may be killed.
+        if parent_pid(pid) != balancer.proc.pid:
+            raise AnalysisError(f"pid {pid} ({replica['name']}) is not a replica of ringlb {balancer.proc.pid}")
+        os.kill(pid, signal.SIGKILL)
+
+    def cleanup(self):
+        pass
+
+
+class DockerDriver:
+    """Replicas are containers of the compose stack's image on its network, made by ringlb's
+    docker driver; this run's containers carry their own instance label."""
+
+    name = "docker"
+
+    def __init__(self, image="ringlb-server:latest", network="net1"):
+        self.image = image
+        self.network = network
+        self.instance = f"analysis-{os.getpid()}"
+        if subprocess.run(["docker", "version"], capture_output=True).returncode != 0:
+            raise AnalysisError("ANALYSIS_DRIVER=docker needs a running Docker engine "
+                                "(scripts/docker-engine starts one) and `make images`")
+
+    def flags(self):
+        return ["--driver", "docker", "--docker-image", self.image, "--docker-network",
+                self.network, "--docker-instance", self.instance]
+
+    def kill(self, balancer, replica):
+        subprocess.run(["docker", "kill", replica["container"]], check=True, capture_output=True)
+
+    def cleanup(self):
+        listed = subprocess.run(["docker", "ps", "-aq", "--filter", "label=ringlb.managed=true",
+                                 "--filter", f"label=ringlb.instance={self.instance}"],
+                                capture_output=True, text=True)
+        ids = listed.stdout.split()
+        if ids:
+            subprocess.run(["docker", "rm", "-f", "-v", *ids], capture_output=True)
+
+
+def make_driver(name):
+    if name == "process":
+        return ProcessDriver()
+    if name == "docker":
+        return DockerDriver()
+    raise AnalysisError(f"unknown driver '{name}': process or docker")
+
+
+def parent_pid(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (FileNotFoundError, IndexError, ValueError):
+        return None
+
+
+class Balancer:
+    """One ringlb on 127.0.0.1, port chosen by the kernel. Use as a context manager."""
+
+    def __init__(self, bin_dir, driver, replicas, hash_flags):
+        self.binary = require_binary(bin_dir, "ringlb")
+        self.driver = driver
+        self.args = [self.binary, "--host", "127.0.0.1", "--port", "0", "--replicas",
+                     str(replicas), *driver.flags(), *hash_flags]
+        self.proc = None
+        self.port = None
+        self._log = None
+
+    def __enter__(self):
+        self._log = tempfile.NamedTemporaryFile(prefix="ringlb-analysis-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._log)
+        try:
+            self.port = self._wait_for_port()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _wait_for_port(self):
+        deadline = time.monotonic() + READY_TIMEOUT
+        seen = b""
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
+            if ready:
+                chunk = os.read(self.proc.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                seen += chunk
+                match = LISTENING.search(seen.decode(errors="replace"))
+                if match:
+                    return int(match.group(2))
+            if self.proc.poll() is not None:
+                break
+        raise AnalysisError(f"ringlb did not start ({' '.join(self.args)}):\n{self.log_text()}")
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def log_text(self):
+        with open(self._log.name, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def events(self, name=None):
+        """The parsed log lines, in order; only those of event `name` when given."""
+        lines = [parse_logfmt(line) for line in self.log_text().splitlines() if "event=" in line]
+        return [e for e in lines if name is None or e.get("event") == name]
+
+    def wait_for_event(self, name, predicate=lambda e: True, timeout=30.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in self.events(name):
+                if predicate(event):
+                    return event
+            time.sleep(0.02)
+        raise AnalysisError(f"ringlb logged no '{name}' event within {timeout} s:\n{self.log_text()}")
+
+    def replica(self, server_id):
+        """The latest replica started with this server ID: its name, pid or container, time."""
+        started = [e for e in self.events()
+                   if e.get("event") in ("replica_started", "docker_replica_started")
+                   and e.get("id") == str(server_id)]
+        if not started:
+            raise AnalysisError(f"ringlb logged no start of a replica with server ID {server_id}")
+        return started[-1]
+
+    def kill_replica(self, server_id):
+        """Kills the replica with this server ID without warning; returns the Unix time of the kill."""
+        replica = self.replica(server_id)
+        killed_at = time.time()
+        self.driver.kill(self, replica)
+        return killed_at, replica
+
+    def event_time(self, event):
+        return log_time(event)
+
+    def request(self, method, path, payload=None):
+        """One request to the load balancer: (status, body text)."""
+        data = json.dumps(payload).encode() if payload is not None else None
+        request = urllib.request.Request(self.url(path), data=data, method=method,
+                                         headers={"Content-Type": "application/json"} if data else {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None and self.proc.stdout:
+            self.proc.stdout.close()
+        self.driver.cleanup()
+        if self._log is not None:
+            self._log.close()
+            try:
+                os.unlink(self._log.name)
+            except FileNotFoundError:
+                pass
+            self._log = None

@@ -1,0 +1,117 @@
+#include "loadgen/run_stats.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ringlb::loadgen {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+
+std::vector<nanoseconds> millis(std::initializer_list<int> values) {
+    std::vector<nanoseconds> out;
+    for (const int value : values) {
+        out.emplace_back(milliseconds(value));
+    }
+    return out;
+}
+
+TEST(Percentile, IsTheNearestRank) {
+    const auto sorted = millis({1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+    EXPECT_EQ(percentile(sorted, 0.5), milliseconds(5));
+    EXPECT_EQ(percentile(sorted, 0.9), milliseconds(9));
+    EXPECT_EQ(percentile(sorted, 0.91), milliseconds(10));
+    EXPECT_EQ(percentile(sorted, 1.0), milliseconds(10));
+    EXPECT_EQ(percentile(sorted, 0.01), milliseconds(1));
+    EXPECT_EQ(percentile(millis({7}), 0.99), milliseconds(7));
+}
+
+TEST(Summarize, SortsAndSummarizes) {
+    std::vector<nanoseconds> samples;
+    for (int i = 100; i >= 1; --i) {
+        samples.emplace_back(milliseconds(i));
+    }
+    const LatencySummary summary = summarize(samples);
+    EXPECT_EQ(summary.count, 100U);
+    EXPECT_EQ(summary.p50, milliseconds(50));
+    EXPECT_EQ(summary.p90, milliseconds(90));
+    EXPECT_EQ(summary.p99, milliseconds(99));
+    EXPECT_EQ(summary.max, milliseconds(100));
+    EXPECT_EQ(summary.mean, std::chrono::microseconds(50'500));
+}
+
+TEST(Summarize, IsAllZeroWithoutSamples) {
+    const LatencySummary summary = summarize({});
+    EXPECT_EQ(summary.count, 0U);
+    EXPECT_EQ(summary.max, nanoseconds(0));
+}
+
+TEST(RunStats, CountsAnswersPerReplicaAndFailuresByKind) {
+    RunStats stats;
+    const nanoseconds at(0);
+    const nanoseconds latency = milliseconds(1);
+    stats.record_answer(at, latency, 200, 1);
+    stats.record_answer(at, latency, 200, 2);
+    stats.record_answer(at, latency, 200, 2);
+    stats.record_answer(at, latency, 200, std::nullopt);
+    stats.record_answer(at, latency, 502, std::nullopt);
+    stats.record_answer(at, latency, 404, 3);  // a failure even if the body named a server
+    stats.record_error(at, ErrorKind::kTimeout);
+    stats.record_error(at, ErrorKind::kConnect);
+    stats.record_error(at, ErrorKind::kConnect);
+
+    EXPECT_EQ(stats.completed(), 9U);
+    EXPECT_EQ(stats.succeeded(), 4U);
+    EXPECT_EQ(stats.failed(), 5U);
+    EXPECT_EQ(stats.unattributed(), 1U);
+    EXPECT_EQ(stats.replicas(), (std::map<std::uint32_t, std::uint64_t>{{1, 1}, {2, 2}}));
+    EXPECT_EQ(stats.errors(),
+              (std::map<std::string, std::uint64_t>{
+                  {"connect", 2}, {"http_404", 1}, {"http_502", 1}, {"timeout", 1}}));
+    EXPECT_EQ(stats.statuses(), (std::map<unsigned, std::uint64_t>{{200, 4}, {404, 1}, {502, 1}}));
+    // Latency covers every answer, not transport failures.
+    EXPECT_EQ(stats.latency().count, 6U);
+    EXPECT_TRUE(stats.timeline().empty());
+}
+
+TEST(RunStats, TimelineBucketsByCompletionTime) {
+    RunStats stats(milliseconds(250));
+    stats.record_answer(milliseconds(10), milliseconds(1), 200, 1);
+    stats.record_answer(milliseconds(249), milliseconds(1), 200, 2);
+    stats.record_answer(milliseconds(250), milliseconds(1), 200, 2);
+    stats.record_error(milliseconds(900), ErrorKind::kClosed);
+    stats.record_answer(milliseconds(999), milliseconds(1), 200, std::nullopt);
+
+    ASSERT_EQ(stats.timeline().size(), 4U);
+    EXPECT_EQ(stats.timeline()[0].replicas,
+              (std::map<std::uint32_t, std::uint64_t>{{1, 1}, {2, 1}}));
+    EXPECT_EQ(stats.timeline()[1].replicas, (std::map<std::uint32_t, std::uint64_t>{{2, 1}}));
+    EXPECT_TRUE(stats.timeline()[2].replicas.empty());
+    EXPECT_EQ(stats.timeline()[3].failed, 1U);
+    EXPECT_EQ(stats.timeline()[3].unattributed, 1U);
+}
+
+TEST(RunStats, TimelineCountsAddUpToTheTotals) {
+    RunStats stats(milliseconds(100));
+    for (int i = 0; i < 1000; ++i) {
+        const nanoseconds at = std::chrono::microseconds(i * 997 % 2000 * 1000);
+        if (i % 7 == 0) {
+            stats.record_error(at, ErrorKind::kTimeout);
+        } else {
+            stats.record_answer(at, milliseconds(1), 200, static_cast<std::uint32_t>(i % 3 + 1));
+        }
+    }
+    std::uint64_t answered = 0;
+    std::uint64_t failed = 0;
+    for (const TimelineBucket& bucket : stats.timeline()) {
+        for (const auto& [id, count] : bucket.replicas) {
+            answered += count;
+        }
+        failed += bucket.failed;
+    }
+    EXPECT_EQ(answered, stats.succeeded());
+    EXPECT_EQ(failed, stats.failed());
+}
+
+}  // namespace
+}  // namespace ringlb::loadgen

@@ -36,8 +36,8 @@ def wait_for_port(port, timeout=10.0):
 class Daemon:
     """A benchmark contender started as a child; stop() ends it (SIGTERM, then SIGKILL)."""
 
-    def __init__(self, args, port, env=None):
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    def __init__(self, args, port, env=None, stderr=subprocess.DEVNULL):
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr,
                                      env={**os.environ, **(env or {})}, start_new_session=True)
         try:
             wait_for_port(port)

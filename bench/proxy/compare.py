@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""ringlb, nginx and HAProxy in front of the same three ringlb-server replicas, in one run.
+
+    bench/proxy/compare.py [--threads 1 2] [--seconds 10] [--repeats 3] [--connections 64]
+
+For each thread count: ringlb starts three replicas (process driver); nginx and HAProxy are then
+configured with those same replica addresses (configs: nginx.conf.in, haproxy.cfg.in, see
+bench/README.md). Each proxy in turn gets wrk with a random X-Request-Id per request and
+keep-alive connections; the median of the repeats is printed with ringlb's ratio to the best of
+the others. --quick runs a few seconds in all, so CI keeps the harness working."""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import benchlib  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPT = os.path.join(HERE, "random_request_id.lua")
+
+
+def start_ringlb(threads, port):
+    """ringlb with its three replicas; returns (daemon, replica addresses)."""
+    log = tempfile.NamedTemporaryFile(prefix="ringlb-bench-", suffix=".log", delete=False)
+    daemon = benchlib.Daemon([os.path.join(benchlib.BIN_DIR, "ringlb"), "--host", "127.0.0.1",
+                              "--port", str(port), "--threads", str(threads), "--replicas", "3"],
+                             port, stderr=log)
+    addresses = []
+    deadline = time.monotonic() + 10
+    while len(addresses) < 3 and time.monotonic() < deadline:
+        with open(log.name) as f:
+            addresses = re.findall(r"event=replica_started name=\S+ id=\d+ address=(\S+)", f.read())
+        time.sleep(0.05)
+    if len(addresses) < 3:
+        daemon.stop()
+        raise RuntimeError("ringlb did not report its three replicas")
+    return daemon, addresses
+
+
+def nginx_config(port, addresses):
+    with open(os.path.join(HERE, "nginx.conf.in")) as f:
+        template = f.read()
+    servers = "\n".join(f"        server {a};" for a in addresses)
+    return template.replace("@PORT@", str(port)).replace("@SERVERS@", servers)
+
+
+def start_haproxy(port, addresses, threads):
+    with open(os.path.join(HERE, "haproxy.cfg.in")) as f:
+        template = f.read()
+    servers = "\n".join(f"    server r{i} {a}" for i, a in enumerate(addresses, 1))
+    config = template.replace("@PORT@", str(port)).replace("@SERVERS@", servers).replace("@THREADS@", str(threads))
+    path = os.path.join(tempfile.mkdtemp(prefix="ringlb-bench-haproxy-"), "haproxy.cfg")
+    with open(path, "w") as f:
+        f.write(config)
+    return benchlib.Daemon(["haproxy", "-db", "-f", path], port)
+
+
+def measure(url, args):
+    return benchlib.median_run(url, args.seconds, args.repeats, connections=args.connections, script=SCRIPT)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--quick", action="store_true", help="1 s runs, 1 repeat, 1 thread: checks the harness")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    if args.quick:
+        args.threads, args.seconds, args.repeats = [1], 1, 1
+
+    rows = []
+    print(f"{'threads':>7}  {'proxy':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for threads in args.threads:
+        port = benchlib.free_port()
+        ringlb, addresses = start_ringlb(threads, port)
+        results = {}
+        try:
+            results["ringlb"] = measure(f"http://127.0.0.1:{port}/home", args)
+            nginx_port = benchlib.free_port()
+            with benchlib.nginx(nginx_config(nginx_port, addresses), nginx_port, threads):
+                results["nginx"] = measure(f"http://127.0.0.1:{nginx_port}/home", args)
+            haproxy_port = benchlib.free_port()
+            with start_haproxy(haproxy_port, addresses, threads):
+                results["haproxy"] = measure(f"http://127.0.0.1:{haproxy_port}/home", args)
+        finally:
+            ringlb.stop()
+        for name, r in results.items():
+            print(f"{threads:>7}  {name:<8} {r['rps']:>9.0f} {r['p50']:>8.3f} {r['p99']:>8.3f} {r['errors']:>7.0f}")
+        best = max(("nginx", "haproxy"), key=lambda n: results[n]["rps"])
+        ratio = results["ringlb"]["rps"] / results[best]["rps"]
+        p99_ratio = results["ringlb"]["p99"] / min(results["nginx"]["p99"], results["haproxy"]["p99"])
+        print(f"{threads:>7}  ringlb / best peer ({best}): req/s x{ratio:.2f}, p99 x{p99_ratio:.2f}")
+        rows.append({"threads": threads, "results": results, "best_peer": best, "rps_ratio": ratio,
+                     "p99_ratio": p99_ratio})
+        if any(r["errors"] for r in results.values()):
+            print("errors seen: the figures above are not comparable", file=sys.stderr)
+            return 1
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,6 +7,7 @@
 #include <future>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "drivers/process/process_driver.hpp"
 #include "hashing/algorithm.hpp"
 #include "net/http_probe.hpp"
+#include "net/json_reply.hpp"
 #include "net/listener.hpp"
 #include "net/log.hpp"
 #include "net/server.hpp"
@@ -73,6 +75,23 @@ std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
     throw std::runtime_error("the " + options.driver + " driver is not available in this build");
 }
 
+// What a client past --max-connections gets before its connection is closed.
+std::string connection_refusal() {
+    const std::string body = net::json_reply("<Error> too many connections, try again later", false);
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+}
+
+// /add and /rm change what runs on this machine: say so when anyone who can reach the port
+// may call them.
+void warn_if_admin_is_open(const balancer::BalancerOptions& options, const asio::ip::tcp::endpoint& admin) {
+    if (options.admin.token.empty() && !admin.address().is_loopback()) {
+        log::warn("admin_api_unprotected",
+                  {{"address", net::to_string(admin)},
+                   {"advice", "set --admin-token, or --admin-listen 127.0.0.1:PORT"}});
+    }
+}
+
 log::Level parse_level(const std::string& name) {
     if (name == "debug") {
         return log::Level::debug;
@@ -100,29 +119,55 @@ int run_balancer(const balancer::BalancerOptions& options) {
         }
     } join_control{control, control_thread};
 
+    if (!options.state_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(options.state_dir, ec);
+        if (ec) {
+            throw std::runtime_error("cannot create --state-dir " + options.state_dir + ": " + ec.message());
+        }
+    }
     auto driver = make_driver(control, options);
     balancer::SnapshotStore snapshots;
     balancer::ControlPlane control_plane(control, options, *driver, snapshots, options.threads);
 
     net::WorkerPool pool(options.threads);
     std::random_device seed;
-    balancer::DataPlane plane{options, balancer::Proxy(options), balancer::AdminApi(control_plane), {}};
+    balancer::DataPlane plane{options, balancer::Proxy(options), balancer::AdminApi(control_plane, options.admin), {}};
     plane.workers.reserve(options.threads);
     for (std::size_t i = 0; i < options.threads; ++i) {
         plane.workers.emplace_back(snapshots, options.proxy.max_idle_per_replica,
                                    (static_cast<std::uint64_t>(seed()) << 32U) | seed());
     }
     // Bind before starting replicas, so a taken port fails at once.
-    net::Server server(pool, net::make_endpoint(options.host, options.port),
-                       [&plane](asio::ip::tcp::socket socket, net::WorkerContext& worker) {
-                           return balancer::serve_client(std::move(socket), worker, plane);
-                       });
+    const bool separate_admin = options.admin.listen.has_value();
+    const net::ConnectionLimit limit{options.front.max_connections, connection_refusal()};
+    net::Server server(
+        pool, net::make_endpoint(options.host, options.port),
+        [&plane, separate_admin](asio::ip::tcp::socket socket, net::WorkerContext& worker) {
+            return balancer::serve_client(std::move(socket), worker, plane,
+                                          separate_admin ? balancer::ListenerRole::proxy_only
+                                                         : balancer::ListenerRole::everything);
+        },
+        limit);
+    std::optional<net::Server> admin_server;
+    if (separate_admin) {
+        admin_server.emplace(
+            pool, *net::parse_host_port(*options.admin.listen),
+            [&plane](asio::ip::tcp::socket socket, net::WorkerContext& worker) {
+                return balancer::serve_client(std::move(socket), worker, plane, balancer::ListenerRole::admin_only);
+            },
+            limit);
+    }
+    warn_if_admin_is_open(options, admin_server ? admin_server->local_endpoint() : server.local_endpoint());
 
     int signals_seen = 0;
     net::TerminationSignals signals(control, [&](int signo) {
         if (++signals_seen == 1) {
             log::info("draining", {{"signal", signo}});
             server.drain(options.limits.drain_timeout);
+            if (admin_server) {
+                admin_server->drain(options.limits.drain_timeout);
+            }
         } else {
             log::warn("stopping_now", {{"signal", signo}});
             pool.stop();
@@ -134,6 +179,10 @@ int run_balancer(const balancer::BalancerOptions& options) {
                            {"threads", options.threads}});
     asio::co_spawn(control, control_plane.start(), asio::use_future).get();
     server.start();
+    if (admin_server) {
+        admin_server->start();
+        log::info("admin_listening", {{"address", net::to_string(admin_server->local_endpoint())}});
+    }
     const std::string address = net::to_string(server.local_endpoint());
     std::printf("listening on %s\n", address.c_str());
     std::fflush(stdout);

@@ -9,6 +9,7 @@
 
 #include "balancer/admin_request.hpp"
 #include "balancer/metrics.hpp"
+#include "net/header_lines.hpp"
 #include "net/json_reply.hpp"
 
 namespace ringlb::balancer {
@@ -43,6 +44,16 @@ bool AdminApi::is_admin_path(std::string_view path) {
     return path == "/rep" || path == "/add" || path == "/rm" || path == "/metrics";
 }
 
+bool AdminApi::authorised(const net::RequestHead& request) const {
+    if (options_.token.empty()) {
+        return true;
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    const auto header = net::find_header(request.forward_headers, "Authorization");
+    return header && header->starts_with(kBearer) &&
+           net::equal_secrets(header->substr(kBearer.size()), options_.token);
+}
+
 asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
                                                 const RoutingSnapshot& snapshot) const {
     const std::string_view path = path_of(request.target);
@@ -50,6 +61,13 @@ asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
     const bool read = method == http::verb::get || method == http::verb::head;
     if (path == "/rep") {
         co_return read ? replicas_answer(snapshot.names) : method_not_allowed(path, "GET");
+    }
+    const bool needs_token = path != "/metrics" || options_.token_for_metrics;
+    if (needs_token && !authorised(request)) {
+        co_return net::Response{http::status::unauthorized,
+                                net::json_reply("<Error> '" + std::string(path) +
+                                                    "' needs the admin token: Authorization: Bearer <token>",
+                                                false)};
     }
     if (path == "/metrics") {
         if (!read) {
@@ -60,6 +78,12 @@ asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
     const bool is_add = path == "/add";
     if (is_add ? method != http::verb::post : (method != http::verb::delete_ && method != http::verb::post)) {
         co_return method_not_allowed(path, is_add ? "POST" : "DELETE, POST");
+    }
+    if (request.body.size() > options_.max_body_bytes) {
+        co_return net::Response{http::status::payload_too_large,
+                                net::json_reply("<Error> the payload is larger than " +
+                                                    std::to_string(options_.max_body_bytes) + " bytes",
+                                                false)};
     }
     auto parsed = parse_change(request.body, is_add ? ChangeKind::add : ChangeKind::remove);
     if (const auto* error = std::get_if<AdminError>(&parsed)) {

@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "balancer/balancer_options.hpp"
 #include "balancer/control_plane.hpp"
 #include "balancer/routing_snapshot.hpp"
 #include "net/request_parser.hpp"
@@ -22,7 +23,7 @@ net::Response replicas_answer(const std::vector<std::string>& names);
 // wait for it to be done.
 class AdminApi {
 public:
-    explicit AdminApi(ControlPlane& control) : control_(control) {}
+    AdminApi(ControlPlane& control, const AdminOptions& options) : control_(control), options_(options) {}
 
     // Whether `path` (no query) is one of ringlb's own endpoints rather than a replica's.
     static bool is_admin_path(std::string_view path);
@@ -31,7 +32,10 @@ public:
                                                  const RoutingSnapshot& snapshot) const;
 
 private:
+    bool authorised(const net::RequestHead& request) const;
+
     ControlPlane& control_;
+    const AdminOptions& options_;
 };
 
 }  // namespace ringlb::balancer

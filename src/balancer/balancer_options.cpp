@@ -4,6 +4,7 @@
 
 #include "hashing/algorithm.hpp"
 #include "net/cli_duration.hpp"
+#include "net/listener.hpp"
 #include "net/worker_pool.hpp"
 
 namespace ringlb::balancer {
@@ -173,6 +174,35 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
         ->capture_default_str();
 }
 
+void add_admin_options(CLI::App& app, BalancerOptions& o) {
+    app.add_option("--admin-token", o.admin.token,
+                   "Require 'Authorization: Bearer TOKEN' on /add and /rm (prefer the environment\n"
+                   "twin: command lines are visible to every local user)")
+        ->envname("RINGLB_ADMIN_TOKEN");
+    app.add_flag("--admin-token-metrics", o.admin.token_for_metrics, "Require the token on /metrics too")
+        ->envname("RINGLB_ADMIN_TOKEN_METRICS");
+    app.add_option("--admin-listen", o.admin.listen,
+                   "Serve /rep, /add, /rm and /metrics on this HOST:PORT (e.g. 127.0.0.1:5001)\n"
+                   "instead of the main port")
+        ->envname("RINGLB_ADMIN_LISTEN");
+    app.add_option("--max-admin-body-bytes", o.admin.max_body_bytes, "Largest /add or /rm payload (413 past it)")
+        ->envname("RINGLB_MAX_ADMIN_BODY_BYTES")
+        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{16} * 1024 * 1024))
+        ->capture_default_str();
+    app.add_option("--max-connections", o.front.max_connections,
+                   "Client connections at once; past it new ones get a 503 and are closed (0: no limit)")
+        ->envname("RINGLB_MAX_CONNECTIONS")
+        ->capture_default_str();
+    app.add_option("--max-url-bytes", o.front.max_url_bytes, "Longest request target (414 past it)")
+        ->envname("RINGLB_MAX_URL_BYTES")
+        ->check(CLI::Range(std::size_t{16}, std::size_t{1024} * 1024))
+        ->capture_default_str();
+    app.add_option("--state-dir", o.state_dir,
+                   "Keep the replica membership (N, names, server IDs) in DIR/state.json, so a\n"
+                   "restarted ringlb brings the same replicas back")
+        ->envname("RINGLB_STATE_DIR");
+}
+
 }  // namespace
 
 ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) {
@@ -189,6 +219,7 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
     add_hash_options(app, o);
     add_health_options(app, o);
     add_proxy_options(app, o);
+    add_admin_options(app, o);
     app.add_option("--log-level", o.log_level, "debug, info, warn or error")
         ->envname("RINGLB_LOG_LEVEL")
         ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
@@ -200,6 +231,9 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
         app.parse(argc, argv);
         if (const auto problem = hashing::validate(o.hash)) {
             throw CLI::ValidationError("--hash", *problem);
+        }
+        if (o.admin.listen && !net::parse_host_port(*o.admin.listen)) {
+            throw CLI::ValidationError("--admin-listen", "'" + *o.admin.listen + "' is not HOST:PORT with a numeric host");
         }
         if (o.replicas.initial > o.replicas.max) {
             throw CLI::ValidationError("--replicas", "more than --max-replicas");

@@ -47,6 +47,18 @@ struct DockerOptions {
     std::string instance = "ringlb";  // label value that tells this load balancer's containers
 };
 
+struct AdminOptions {
+    std::string token;                // when set, /add and /rm need "Authorization: Bearer <token>"
+    bool token_for_metrics = false;   // ... and /metrics too
+    std::optional<std::string> listen;  // "HOST:PORT": serve the admin API there, not on --port
+    std::uint64_t max_body_bytes = 64 * 1024;
+};
+
+struct FrontLimits {
+    std::size_t max_connections = 10'000;  // client connections at once; 0 for no limit
+    std::size_t max_url_bytes = 8 * 1024;  // 414 past it
+};
+
 struct BalancerOptions {
     std::string host = "0.0.0.0";
     std::uint16_t port = 5000;
@@ -60,6 +72,9 @@ struct BalancerOptions {
     HealthOptions health;
     ProxyOptions proxy;
     net::HttpLimits limits;
+    FrontLimits front;
+    AdminOptions admin;
+    std::string state_dir;  // where membership survives a restart; empty: it does not
     std::string log_level = "info";
     std::optional<std::string> healthcheck_url;
     Millis healthcheck_timeout{2'000};

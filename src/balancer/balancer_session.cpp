@@ -36,9 +36,17 @@ std::string peer_address(const tcp::socket& socket) {
     return ec ? std::string("unknown") : endpoint.address().to_string();
 }
 
+// An answer for a request this listener does not serve, or one it refuses outright.
+net::Response not_here(std::string_view path, ListenerRole role) {
+    const std::string where = role == ListenerRole::admin_only ? "' is not an admin endpoint"
+                                                               : "' is served on the admin address only";
+    return {http::status::not_found, net::json_reply("<Error> '" + std::string(path) + where, false)};
+}
+
 }  // namespace
 
-asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worker, DataPlane& plane) {
+asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worker, DataPlane& plane,
+                                   ListenerRole role) {
     net::TrackedConnection tracked(worker.connections, socket);
     ProxyWorker& state = plane.workers[worker.index];
     const std::string client_ip = peer_address(socket);
@@ -57,14 +65,20 @@ asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worke
                 break;
             }
             net::serialize(read_failure(read_ec), worker.connections.http_date(), false, false, out);
+        } else if (request.target.size() > plane.options.front.max_url_bytes) {
+            net::serialize({http::status::uri_too_long, net::json_reply("<Error> request target too long", false)},
+                           worker.connections.http_date(), false, false, out);
         } else {
             keep_alive = parser.keep_alive() && !worker.connections.draining();
             const std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
-            if (AdminApi::is_admin_path(path)) {
+            const bool admin_path = AdminApi::is_admin_path(path);
+            const bool head = request.method == http::verb::head;
+            if (admin_path && role != ListenerRole::proxy_only) {
                 const auto lease = state.snapshots.acquire();
                 const auto response = co_await plane.admin.handle(request, *lease);
-                net::serialize(response, worker.connections.http_date(), keep_alive,
-                               request.method == http::verb::head, out);
+                net::serialize(response, worker.connections.http_date(), keep_alive, head, out);
+            } else if (admin_path || role == ListenerRole::admin_only) {
+                net::serialize(not_here(path, role), worker.connections.http_date(), keep_alive, head, out);
             } else {
                 co_await plane.proxy.forward(worker, state, buffers, request, client_ip, keep_alive, out);
             }

@@ -12,6 +12,11 @@
 
 namespace ringlb::balancer {
 
+// Which requests a listener serves: everything (the default), or, when the admin API has an
+// address of its own (--admin-listen), only the proxy on the main port and only the admin API
+// on the admin port.
+enum class ListenerRole { everything, proxy_only, admin_only };
+
 // What every client connection of the load balancer shares: options, the proxy, the admin API,
 // and each worker's data-plane state (indexed by worker).
 struct DataPlane {
@@ -25,6 +30,7 @@ struct DataPlane {
 // other request forwarded by the proxy. Malformed or oversized requests get a 400 (431/413) and
 // the connection is closed.
 boost::asio::awaitable<void> serve_client(boost::asio::ip::tcp::socket socket,
-                                          net::WorkerContext& worker, DataPlane& plane);
+                                          net::WorkerContext& worker, DataPlane& plane,
+                                          ListenerRole role);
 
 }  // namespace ringlb::balancer

@@ -10,7 +10,9 @@
 
 #include "balancer/admin_api.hpp"
 #include "balancer/hostname.hpp"
+#include "balancer/state_file.hpp"
 #include "hashing/build_table.hpp"
+#include "hashing/table_owners.hpp"
 #include "net/duration.hpp"
 #include "net/gather.hpp"
 #include "net/http_probe.hpp"
@@ -72,40 +74,48 @@ ControlPlane::ControlPlane(asio::io_context& control, const BalancerOptions& opt
 
 asio::awaitable<void> ControlPlane::start() {
     auto guard = co_await membership_.lock();
-    // Adopt what the driver already runs (a restarted ringlb with the docker driver).
-    for (const ReplicaAddress& found : co_await driver_.list()) {
-        if (find_by_id(found.server_id) != nullptr || find_by_name(found.name) != nullptr) {
-            log::warn("replica_duplicate", {{"name", found.name}, {"id", found.server_id}});
-            co_await stop_replica(found.name);
+    const auto found = co_await driver_.list();
+    const std::vector<WantedReplica> wanted = wanted_at_start(found);
+
+    // Adopt what the driver already runs and is wanted (a restarted ringlb with the docker
+    // driver); anything else it runs under our label is left over from an older membership.
+    std::vector<std::uint32_t> adopted;
+    for (const ReplicaAddress& replica : found) {
+        const bool is_wanted = std::find(wanted.begin(), wanted.end(),
+                                         WantedReplica{replica.name, replica.server_id}) != wanted.end();
+        if (!is_wanted || std::find(adopted.begin(), adopted.end(), replica.server_id) != adopted.end()) {
+            log::warn("replica_not_wanted", {{"name", replica.name}, {"id", replica.server_id}});
+            co_await stop_replica(replica.name);
             continue;
         }
-        auto backend = std::make_shared<Backend>(found.name, found.server_id, found.endpoint, workers_);
+        auto backend = std::make_shared<Backend>(replica.name, replica.server_id, replica.endpoint, workers_);
         const bool healthy = co_await wait_until_healthy(*backend);
-        slots_.push_back(Slot{found.name, found.server_id, nullptr, HealthState(options_.health.thresholds)});
-        log::info("replica_adopted", {{"name", found.name}, {"id", found.server_id},
-                                      {"address", net::to_string(found.endpoint)}, {"healthy", healthy ? 1 : 0}});
+        log::info("replica_adopted", {{"name", replica.name}, {"id", replica.server_id},
+                                      {"address", net::to_string(replica.endpoint)}, {"healthy", healthy ? 1 : 0}});
+        adopted.push_back(replica.server_id);
+        slots_.push_back(Slot{replica.name, replica.server_id, nullptr, HealthState(options_.health.thresholds)});
         if (healthy) {
             serve(slots_.back(), std::move(backend));
         } else {
             slots_.back().replacing = true;
-            spawn(control_, replace(found.server_id, 0), "replace");
+            spawn(control_, replace(replica.server_id, 0), "replace");
         }
     }
-    // Start the rest: server-1, server-2, ... as the assignment names them.
-    const std::size_t missing = options_.replicas.initial > slots_.size() ? options_.replicas.initial - slots_.size() : 0;
-    const auto ids = free_server_ids(missing);
-    std::vector<asio::awaitable<Started>> starts;
-    for (const std::uint32_t id : ids) {
-        std::string name = "server-" + std::to_string(id);
-        if (find_by_name(name) != nullptr) {
-            name = fresh_name({});
+    // Start the rest, in the wanted order.
+    std::vector<WantedReplica> to_start;
+    for (const WantedReplica& replica : wanted) {
+        if (std::find(adopted.begin(), adopted.end(), replica.server_id) == adopted.end()) {
+            to_start.push_back(replica);
+            slots_.push_back(Slot{replica.name, replica.server_id, nullptr, HealthState(options_.health.thresholds)});
         }
-        slots_.push_back(Slot{name, id, nullptr, HealthState(options_.health.thresholds)});
-        starts.push_back(start_replica(name, id));
+    }
+    std::vector<asio::awaitable<Started>> starts;
+    for (const WantedReplica& replica : to_start) {
+        starts.push_back(start_replica(replica.name, replica.server_id));
     }
     auto results = co_await net::gather(executor(), std::move(starts));
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        Slot* slot = find_by_id(ids[i]);
+    for (std::size_t i = 0; i < to_start.size(); ++i) {
+        Slot* slot = find_by_id(to_start[i].server_id);
         if (results[i].backend) {
             serve(*slot, std::move(results[i].backend));
         } else {
@@ -115,11 +125,54 @@ asio::awaitable<void> ControlPlane::start() {
             spawn(control_, replace(slot->server_id, 0), "replace");
         }
     }
+    // /rep lists replicas in the wanted order, adopted or not.
+    std::stable_sort(slots_.begin(), slots_.end(), [&](const Slot& a, const Slot& b) {
+        const auto position = [&](const Slot& s) {
+            return std::find_if(wanted.begin(), wanted.end(),
+                                [&](const WantedReplica& w) { return w.server_id == s.server_id; }) -
+                   wanted.begin();
+        };
+        return position(a) < position(b);
+    });
     publish();
+}
+
+std::vector<WantedReplica> ControlPlane::wanted_at_start(const std::vector<ReplicaAddress>& found) {
+    if (!options_.state_dir.empty()) {
+        if (auto saved = load_state(options_.state_dir)) {
+            log::info("state_loaded", {{"dir", options_.state_dir}, {"replicas", saved->replicas.size()}});
+            restore_table(*saved);
+            return saved->replicas;
+        }
+    }
+    // No saved state: what the driver runs (one per server ID), topped up to --replicas with
+    // server-1, server-2, ... as the assignment names them.
+    std::vector<WantedReplica> wanted;
+    for (const ReplicaAddress& replica : found) {
+        const bool id_taken = std::any_of(wanted.begin(), wanted.end(),
+                                          [&](const WantedReplica& w) { return w.server_id == replica.server_id; });
+        if (!id_taken) {
+            wanted.push_back({replica.name, replica.server_id});
+        }
+    }
+    for (std::uint32_t id = 1; wanted.size() < options_.replicas.initial; ++id) {
+        const bool id_taken =
+            std::any_of(wanted.begin(), wanted.end(), [&](const WantedReplica& w) { return w.server_id == id; });
+        std::string name = "server-" + std::to_string(id);
+        const bool name_taken =
+            std::any_of(wanted.begin(), wanted.end(), [&](const WantedReplica& w) { return w.name == name; });
+        if (!id_taken) {
+            wanted.push_back({name_taken ? random_hostname(rng_) : name, id});
+        }
+    }
+    return wanted;
 }
 
 asio::awaitable<void> ControlPlane::stop_all() {
     auto guard = co_await membership_.lock();
+    // Shutting down is not a change of membership: the saved state keeps the replicas, so a
+    // restarted ringlb brings the same ones back.
+    stopping_ = true;
     std::vector<asio::awaitable<bool>> stops;
     for (Slot& slot : slots_) {
         if (slot.backend) {
@@ -380,6 +433,49 @@ void ControlPlane::publish() {
     }
     snapshot->names = names();
     snapshots_.publish(std::move(snapshot));
+    save();
+}
+
+void ControlPlane::restore_table(const SavedState& saved) {
+    if (saved.table_owners.empty()) {
+        return;
+    }
+    std::vector<hashing::Member> members;
+    for (const WantedReplica& replica : saved.replicas) {
+        members.push_back(hashing::Member{replica.server_id, 1});
+    }
+    try {
+        table_ = hashing::import_slot_owners(options_.hash, members, saved.table_owners);
+        table_ids_.clear();
+        for (const hashing::Member& member : table_->members()) {
+            table_ids_.push_back(member.id);
+        }
+    } catch (const std::invalid_argument& e) {
+        // Another --hash than before, most likely: build afresh, keys move once.
+        log::warn("state_table_not_restored", {{"reason", e.what()}});
+    }
+}
+
+void ControlPlane::save() {
+    if (options_.state_dir.empty() || stopping_) {
+        return;
+    }
+    SavedState state;
+    for (const Slot& slot : slots_) {
+        state.replicas.push_back({slot.name, slot.server_id});
+    }
+    if (state.replicas == saved_.replicas && table_ == saved_table_) {
+        return;
+    }
+    state.table_owners = hashing::export_slot_owners(*table_);
+    try {
+        save_state(options_.state_dir, state);
+        saved_ = std::move(state);
+        saved_table_ = table_;
+    } catch (const std::exception& e) {
+        // Serving goes on; only a restart would lose this change.
+        log::error("state_not_saved", {{"error", e.what()}});
+    }
 }
 
 // ---- lookups --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include "balancer/health_state.hpp"
 #include "balancer/replica_driver.hpp"
 #include "balancer/routing_snapshot.hpp"
+#include "balancer/state_file.hpp"
 #include "net/async_mutex.hpp"
 #include "net/response.hpp"
 
@@ -38,7 +39,8 @@ public:
 
     boost::asio::any_io_executor executor() { return control_.get_executor(); }
 
-    // Adopts the replicas the driver already runs, then starts the rest up to --replicas.
+    // Decides the replicas to run (--state-dir's saved membership, else what the driver already
+    // runs topped up to --replicas), adopts the running ones and starts the rest.
     // Completes when each has started or failed; failed ones are retried in the background.
     boost::asio::awaitable<void> start();
 
@@ -78,6 +80,9 @@ private:
     void mark_down(Slot& slot, const std::string& reason);
     void serve(Slot& slot, std::shared_ptr<Backend> backend);
     void publish();
+    void save();
+    void restore_table(const SavedState& saved);
+    std::vector<WantedReplica> wanted_at_start(const std::vector<ReplicaAddress>& found);
 
     Slot* find_by_id(std::uint32_t server_id);
     Slot* find_by_backend(std::uint64_t uid);
@@ -97,6 +102,9 @@ private:
     std::shared_ptr<const hashing::Table> table_;
     std::vector<std::uint32_t> table_ids_;  // the server IDs table_ was built for
     std::mt19937_64 rng_;
+    SavedState saved_;                                  // what state.json holds, to skip
+    std::shared_ptr<const hashing::Table> saved_table_;  // rewriting it unchanged
+    bool stopping_ = false;  // what state.json holds, to skip rewriting it unchanged
 };
 
 }  // namespace ringlb::balancer

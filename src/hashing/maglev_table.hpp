@@ -43,6 +43,8 @@ class MaglevTable final : public Table {
 
     [[nodiscard]] Algorithm algorithm() const noexcept override { return algorithm_; }
     [[nodiscard]] Stats stats() const override;
+    // slot → member index, for saving the table (see table_owners.hpp).
+    [[nodiscard]] const std::vector<MemberIndex>& entries() const noexcept { return entries_; }
 
     // Precondition: `entries` has table-size elements, each a valid member index, every member
     // present. Use build().

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <charconv>
 #include <stdexcept>
 
 #include <boost/asio/detail/socket_option.hpp>
@@ -68,6 +69,29 @@ tcp::endpoint make_endpoint(const std::string& host, std::uint16_t port) {
         throw std::invalid_argument("'" + host + "' is not an IP address");
     }
     return {address, port};
+}
+
+std::optional<tcp::endpoint> parse_host_port(std::string_view text) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+        return std::nullopt;
+    }
+    std::string_view host = text.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    const std::string_view port_text = text.substr(colon + 1);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
+        return std::nullopt;
+    }
+    boost::system::error_code address_ec;
+    const auto address = asio::ip::make_address(std::string(host), address_ec);
+    if (address_ec) {
+        return std::nullopt;
+    }
+    return tcp::endpoint(address, static_cast<std::uint16_t>(port));
 }
 
 std::string to_string(const tcp::endpoint& endpoint) {

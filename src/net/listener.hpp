@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,6 +26,9 @@ boost::asio::ip::tcp::endpoint claim_port(boost::asio::io_context& ctx,
 // Parses a listen address ("0.0.0.0", "127.0.0.1", "::1") and port; throws
 // std::invalid_argument with a clear message when the address is not an IP address.
 boost::asio::ip::tcp::endpoint make_endpoint(const std::string& host, std::uint16_t port);
+
+// Parses "HOST:PORT" ("[::1]:PORT" for IPv6) with a numeric host; nullopt when malformed.
+std::optional<boost::asio::ip::tcp::endpoint> parse_host_port(std::string_view text);
 
 // Formats an endpoint as HOST:PORT ([HOST]:PORT for IPv6).
 std::string to_string(const boost::asio::ip::tcp::endpoint& endpoint);

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 
 #include "net/listener.hpp"
@@ -39,8 +40,10 @@ struct Server::Worker {
     tcp::acceptor acceptor;
 };
 
-Server::Server(WorkerPool& pool, const tcp::endpoint& endpoint, Session session)
-    : session_(std::move(session)), local_endpoint_(claim_port(pool.context(0), endpoint)) {
+Server::Server(WorkerPool& pool, const tcp::endpoint& endpoint, Session session, ConnectionLimit limit)
+    : session_(std::move(session)),
+      limit_(std::move(limit)),
+      local_endpoint_(claim_port(pool.context(0), endpoint)) {
     for (std::size_t i = 0; i < pool.size(); ++i) {
         workers_.push_back(std::make_unique<Worker>(pool.context(i), i,
                                                     open_listener(pool.context(i), local_endpoint_)));
@@ -54,13 +57,28 @@ void Server::start() {
         WorkerContext& context = worker->context;
         asio::co_spawn(context.io, context.connections.run_ticker(),
                        [](const std::exception_ptr& e) { log_if_failed(e, "ticker_failed"); });
-        auto on_accept = [this, &context](tcp::socket socket) {
-            asio::co_spawn(context.io, session_(std::move(socket), context),
-                           [](const std::exception_ptr& e) { log_if_failed(e, "connection_failed"); });
-        };
+        auto on_accept = [this, &context](tcp::socket socket) { accept(std::move(socket), context); };
         asio::co_spawn(context.io, accept_loop(worker->acceptor, on_accept),
                        [](const std::exception_ptr& e) { log_if_failed(e, "accept_failed"); });
     }
+}
+
+void Server::accept(tcp::socket socket, WorkerContext& context) {
+    if (limit_.max != 0 && open_.load(std::memory_order_relaxed) >= limit_.max) {
+        refused_.fetch_add(1, std::memory_order_relaxed);
+        // A new socket's send buffer is empty, so this short write completes at once or not at all.
+        boost::system::error_code ignored;
+        socket.non_blocking(true, ignored);
+        socket.write_some(asio::buffer(limit_.refusal), ignored);
+        socket.shutdown(tcp::socket::shutdown_both, ignored);
+        socket.close(ignored);
+        return;
+    }
+    open_.fetch_add(1, std::memory_order_relaxed);
+    asio::co_spawn(context.io, session_(std::move(socket), context), [this](const std::exception_ptr& e) {
+        open_.fetch_sub(1, std::memory_order_relaxed);
+        log_if_failed(e, "connection_failed");
+    });
 }
 
 void Server::drain(Clock::duration grace) {

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -22,6 +25,13 @@ struct WorkerContext {
     ConnectionSet connections;
 };
 
+// At most `max` client connections at once over all workers (0: no limit). A connection past it
+// gets `refusal` (complete HTTP bytes, best effort, never waited for) and is closed at once.
+struct ConnectionLimit {
+    std::size_t max = 0;
+    std::string refusal;
+};
+
 // A TCP server over a WorkerPool: one SO_REUSEPORT listener per worker, each connection served
 // by `session` on the worker that accepted it, deadlines enforced per worker, graceful drain.
 class Server {
@@ -30,12 +40,17 @@ public:
 
     // Binds every worker's listener (throws std::runtime_error when it cannot). With port 0 the
     // kernel picks one port and all workers share it.
-    Server(WorkerPool& pool, const boost::asio::ip::tcp::endpoint& endpoint, Session session);
+    Server(WorkerPool& pool, const boost::asio::ip::tcp::endpoint& endpoint, Session session,
+           ConnectionLimit limit = {});
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
     const boost::asio::ip::tcp::endpoint& local_endpoint() const { return local_endpoint_; }
+    // Client connections open right now, over all workers.
+    std::size_t open_connections() const { return open_.load(std::memory_order_relaxed); }
+    // Connections refused so far for passing the limit.
+    std::uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
 
     // Spawns the accept loops and deadline tickers; they run once the pool runs.
     void start();
@@ -47,7 +62,12 @@ public:
 private:
     struct Worker;
 
+    void accept(boost::asio::ip::tcp::socket socket, WorkerContext& context);
+
     Session session_;
+    ConnectionLimit limit_;
+    std::atomic<std::size_t> open_{0};
+    std::atomic<std::uint64_t> refused_{0};
     boost::asio::ip::tcp::endpoint local_endpoint_;
     std::vector<std::unique_ptr<Worker>> workers_;
 };

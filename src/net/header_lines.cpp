@@ -1,0 +1,39 @@
+#include "net/header_lines.hpp"
+
+#include <boost/beast/core/string.hpp>
+
+namespace ringlb::net {
+
+std::optional<std::string_view> find_header(std::string_view lines, std::string_view name) {
+    while (!lines.empty()) {
+        const auto end = lines.find("\r\n");
+        const std::string_view line = lines.substr(0, end);
+        const auto colon = line.find(':');
+        if (colon != std::string_view::npos && boost::beast::iequals(line.substr(0, colon), name)) {
+            std::string_view value = line.substr(colon + 1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+                value.remove_prefix(1);
+            }
+            return value;
+        }
+        if (end == std::string_view::npos) {
+            break;
+        }
+        lines.remove_prefix(end + 2);
+    }
+    return std::nullopt;
+}
+
+bool equal_secrets(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    unsigned char difference = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        difference = static_cast<unsigned char>(difference | (static_cast<unsigned char>(a[i]) ^
+                                                              static_cast<unsigned char>(b[i])));
+    }
+    return difference == 0;
+}
+
+}  // namespace ringlb::net

@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+"""Chaos run: many clients keep ringlb busy while its replicas are killed and /add and /rm race.
+
+    tests/chaos/chaos.py [--clients 200] [--seconds 60] [--kill-every 3] [--json out.json]
+
+Starts its own ringlb (process driver, 3 replicas) on 127.0.0.1 and, for the given time:
+- `--clients` concurrent keep-alive clients send GET /home with random X-Request-Id;
+- every `--kill-every` seconds one live replica gets SIGKILL;
+- /add and /rm of one replica alternate every second or so (never below 2 replicas).
+Then it checks: no idempotent request failed, N is back at its target with every replica
+serving, no replica process outlived its place, ringlb's file descriptors and memory did not grow
+(compared with a warm-up run of the same load). Prints one JSON summary; exits 1 on a failed check.
+Everything is bounded in time and stopped at the end, even on failure."""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import aiohttp
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN_DIR = os.environ.get("RINGLB_BIN_DIR", os.path.join(HERE, "..", "..", "build", "bin"))
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class Ringlb:
+    def __init__(self, args):
+        self.log = tempfile.NamedTemporaryFile(prefix="ringlb-chaos-", suffix=".log", delete=False)
+        self.proc = subprocess.Popen([os.path.join(BIN_DIR, "ringlb"), "--host", "127.0.0.1", "--port", "0",
+                                      *args], stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        match = re.search(r"listening on (\S+):(\d+)", line)
+        if not match:
+            self.stop()
+            raise RuntimeError("ringlb did not start: " + self.log_text())
+        self.base = f"http://127.0.0.1:{match.group(2)}"
+
+    def log_text(self):
+        with open(self.log.name) as f:
+            return f.read()
+
+    def replica_pids(self):
+        return {m.group(1): int(m.group(2))
+                for m in re.finditer(r"event=replica_started name=(\S+) .*pid=(\d+)", self.log_text())}
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+class Tally:
+    def __init__(self):
+        self.sent = 0
+        self.failed = 0
+        self.failures = {}
+
+    def fail(self, kind):
+        self.failed += 1
+        self.failures[kind] = self.failures.get(kind, 0) + 1
+
+
+async def client(session, base, until, tally):
+    while time.monotonic() < until:
+        headers = {"X-Request-Id": str(random.randint(100000, 999999))}
+        tally.sent += 1
+        try:
+            async with session.get(base + "/home", headers=headers) as response:
+                body = await response.read()
+                if response.status != 200 or b"Hello from Server" not in body:
+                    tally.fail(f"http_{response.status}")
+        except (aiohttp.ClientError, asyncio.TimeoutError) as e:
+            tally.fail(type(e).__name__)
+
+
+async def load(base, clients, seconds, tally):
+    timeout = aiohttp.ClientTimeout(total=15)
+    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        until = time.monotonic() + seconds
+        await asyncio.gather(*(client(session, base, until, tally) for _ in range(clients)))
+
+
+async def killer(lb, until, every, events):
+    while time.monotonic() + every < until:
+        await asyncio.sleep(every)
+        rep = await asyncio.to_thread(lambda: json.loads(subprocess.run(
+            ["curl", "-s", "-m", "10", lb.base + "/rep"], capture_output=True, text=True).stdout))
+        names = rep["message"]["replicas"]
+        pids = lb.replica_pids()
+        candidates = [pids[n] for n in names if n in pids and alive(pids[n])]
+        if len(candidates) >= 2:  # keep one alive: "while at least one replica is alive"
+            victim = random.choice(candidates)
+            os.kill(victim, signal.SIGKILL)
+            events["killed"] += 1
+
+
+async def admin(lb, until, events):
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        adding = True
+        while time.monotonic() + 1.5 < until:
+            await asyncio.sleep(random.uniform(0.5, 1.5))
+            async with session.get(lb.base + "/rep") as response:
+                n = (await response.json())["message"]["N"]
+            if adding or n <= 2:
+                async with session.post(lb.base + "/add", json={"n": 1}) as response:
+                    events["adds"] += response.status == 200
+                    events["admin_errors"] += response.status != 200
+            else:
+                async with session.delete(lb.base + "/rm", json={"n": 1}) as response:
+                    events["removes"] += response.status == 200
+                    events["admin_errors"] += response.status != 200
+            adding = not adding
+
+
+async def wait_until_whole(lb, target, timeout):
+    """True once /rep shows `target` replicas and each of them has a live process."""
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            async with session.get(lb.base + "/rep") as response:
+                names = (await response.json())["message"]["replicas"]
+            pids = lb.replica_pids()
+            if len(names) == target and all(n in pids and alive(pids[n]) for n in names):
+                return names
+            await asyncio.sleep(0.1)
+    return None
+
+
+async def run(args):
+    lb = Ringlb(["--threads", str(args.threads), "--replicas", "3", "--max-connections", str(args.clients * 4)])
+    summary = {"clients": args.clients, "seconds": args.seconds}
+    try:
+        warm = Tally()
+        await load(lb.base, args.clients, args.warmup, warm)
+        await asyncio.sleep(0.5)
+        pid = lb.proc.pid
+        summary["before"] = {"rss_kib": rss_kib(pid), "fds": fd_count(pid)}
+
+        tally = Tally()
+        events = {"killed": 0, "adds": 0, "removes": 0, "admin_errors": 0}
+        until = time.monotonic() + args.seconds
+        await asyncio.gather(load(lb.base, args.clients, args.seconds, tally),
+                             killer(lb, until, args.kill_every, events), admin(lb, until, events))
+        target = 3 + events["adds"] - events["removes"]
+        names = await wait_until_whole(lb, target, timeout=15)
+
+        # The same load once more after the chaos, then compare with the warm-up's footprint.
+        await load(lb.base, args.clients, args.warmup, Tally())
+        await asyncio.sleep(0.5)
+        summary["after"] = {"rss_kib": rss_kib(pid), "fds": fd_count(pid)}
+        pids = lb.replica_pids()
+        live_replicas = sorted(p for p in pids.values() if alive(p))
+        summary.update({"requests": tally.sent, "failed": tally.failed, "failures": tally.failures, **events,
+                        "target": target, "replicas": names,
+                        "replica_processes_alive": len(live_replicas)})
+        checks = {
+            "no failed request": tally.failed == 0,
+            "N back at its target": names is not None,
+            "no leaked replica process": len(live_replicas) == target,
+            "no admin call failed": events["admin_errors"] == 0,
+            "fds did not grow": summary["after"]["fds"] <= summary["before"]["fds"] * 1.5 + 20,
+            "memory did not grow": summary["after"]["rss_kib"] <= summary["before"]["rss_kib"] * 1.5 + 8192,
+        }
+    finally:
+        replica_pids = list(lb.replica_pids().values())
+        summary["exit_code"] = lb.stop()
+        time.sleep(0.5)
+        summary["replicas_left_after_stop"] = sum(1 for p in replica_pids if alive(p))
+    checks["ringlb exited 0"] = summary["exit_code"] == 0
+    checks["nothing left after stop"] = summary["replicas_left_after_stop"] == 0
+    summary["checks"] = checks
+    return summary
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--kill-every", type=float, default=3)
+    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", help="also write the summary here")
+    args = parser.parse_args()
+    summary = asyncio.run(run(args))
+    text = json.dumps(summary, indent=2)
+    print(text)
+    if args.json:
+        with open(args.json, "w") as f:
+            f.write(text)
+    return 0 if all(summary["checks"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

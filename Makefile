@@ -18,10 +18,10 @@ configure: bootstrap
 	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) > $(BUILD_DIR).configure.log || (cat $(BUILD_DIR).configure.log; exit 1)
 
 build: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cmake --build $(BUILD_DIR) -j $(JOBS) $(if $(TARGETS),--target $(TARGETS))
 
 test: build
-	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 # ringlb on :5000 with 3 local replica processes; Ctrl-C stops it and them. RUN_ARGS adds flags.
 run: build
@@ -37,6 +37,60 @@ clean:
 	rm -rf build build-* build*.configure.log
 
 # ---------------------------------------------------------------------------------------------
+# Docker: static binaries, FROM scratch images, the compose stack (deploy/, docs/deployment.md).
+# `make up` needs a running engine; scripts/docker-engine installs and starts one.
+# deploy/docker-compose.yml builds its images from build-static/bin, so this name is fixed.
+STATIC_DIR := build-static
+# ringlb joins the list once its target exists; missing targets are skipped, not errors.
+STATIC_TARGETS ?= ringlb-server ringlb
+COMPOSE ?= $(shell if docker compose version >/dev/null 2>&1; then echo "docker compose"; \
+	elif command -v docker-compose >/dev/null 2>&1; then echo docker-compose; fi)
+COMPOSE_PROJECT ?= ringlb
+# The value of the ringlb.instance label on the replicas the compose stack's load balancer makes.
+RINGLB_INSTANCE ?= compose
+COMPOSE_CMD = RINGLB_INSTANCE=$(RINGLB_INSTANCE) \
+	RINGLB_DOCKER_GID=$$(stat -c %g /var/run/docker.sock) \
+	$(COMPOSE) -p $(COMPOSE_PROJECT) -f deploy/docker-compose.yml
+
+.PHONY: static images up down engine-check compose-check
+
+static: bootstrap
+	@cmake -S . -B $(STATIC_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DRINGLB_STATIC=ON \
+		-DRINGLB_TESTS=OFF -DRINGLB_BENCH=OFF -DBoost_USE_STATIC_LIBS=ON > $(STATIC_DIR).configure.log \
+		|| (cat $(STATIC_DIR).configure.log; exit 1)
+	@targets=$$(for t in $(STATIC_TARGETS); do \
+		ninja -C $(STATIC_DIR) -t targets all | grep -q "^$$t:" && echo $$t; done); \
+	cmake --build $(STATIC_DIR) -j $(JOBS) --target $$targets
+
+engine-check:
+	@docker version >/dev/null 2>&1 || { echo "make: no Docker engine answers on this machine;" \
+		"run scripts/docker-engine (installs docker.io and starts dockerd), then retry" >&2; exit 1; }
+
+compose-check: engine-check
+	@[ -n "$(COMPOSE)" ] || { echo "make: neither 'docker compose' nor docker-compose is installed;" \
+		"run scripts/docker-engine" >&2; exit 1; }
+
+images: static engine-check
+	docker build -q -t ringlb-server:latest -f deploy/Dockerfile.server $(STATIC_DIR)/bin
+	@if [ -x $(STATIC_DIR)/bin/ringlb ]; then \
+		docker build -q -t ringlb:latest -f deploy/Dockerfile.ringlb $(STATIC_DIR)/bin; \
+	else echo "images: $(STATIC_DIR)/bin/ringlb is not built yet; made ringlb-server:latest only"; fi
+	@docker image prune -f --filter label=ringlb.image >/dev/null
+
+up: static compose-check
+	$(COMPOSE_CMD) up -d --build
+	@docker image prune -f --filter label=ringlb.image >/dev/null
+	@echo "ringlb: http://127.0.0.1:5000/rep  (make down stops it and removes its replicas)"
+
+# The load balancer goes first, so that it cannot replace the replicas being removed; then the
+# replicas it made (by label), then what compose made (its container and net1).
+down: compose-check
+	-$(COMPOSE_CMD) kill ringlb
+	docker ps -aq --filter label=ringlb.managed=true --filter label=ringlb.instance=$(RINGLB_INSTANCE) \
+		| xargs -r docker rm -f -v >/dev/null
+	$(COMPOSE_CMD) down --volumes --remove-orphans
+
+# ---------------------------------------------------------------------------------------------
 # Analysis A-1..A-4: analysis/run_analysis.py starts its own ringlb for each experiment, drives it
 # with ringlb-load and writes docs/analysis.md and its figures (docs/analysis/).
 # ANALYSIS_DRIVER=docker runs the replicas as containers of the compose stack's image on net1
@@ -50,3 +104,26 @@ ANALYSIS_FLAGS ?=
 analysis: build $(if $(filter docker,$(ANALYSIS_DRIVER)),images)
 	/usr/bin/python3 analysis/run_analysis.py --bin-dir $(BUILD_DIR)/bin \
 		--driver $(ANALYSIS_DRIVER) $(ANALYSIS_FLAGS)
+
+# ---------------------------------------------------------------------------------------------
+# Sanitizers and fuzzing (docs/operations.md). test-sanitizers: the unit and integration tests
+# built with ASan+UBSan, then ringlb and its replica built with TSan under the tests that race
+# admin calls, traffic and respawns. fuzz: the libFuzzer targets (clang) for FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 20
+TSAN_TESTS := integration.balancer|integration.security|chaos
+
+.PHONY: test-sanitizers fuzz
+
+test-sanitizers: bootstrap
+	@$(MAKE) --no-print-directory test SANITIZE=address,undefined CTEST_ARGS="-E '^(bench|analysis)'"
+	@$(MAKE) --no-print-directory build SANITIZE=thread TARGETS="ringlb ringlb-server"
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+		ctest --test-dir build-thread --output-on-failure -R '$(TSAN_TESTS)'
+
+fuzz: bootstrap
+	@cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DRINGLB_FUZZ=ON -DRINGLB_TESTS=OFF -DRINGLB_BENCH=OFF -DRINGLB_SANITIZE=address,undefined \
+		-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DRINGLB_FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		> build-fuzz.configure.log || (cat build-fuzz.configure.log; exit 1)
+	@cmake --build build-fuzz -j $(JOBS) --target admin_request_fuzzer request_path_fuzzer
+	@ctest --test-dir build-fuzz --output-on-failure -R '^fuzz\.'

@@ -1,6 +1,9 @@
 # Every dependency comes from Debian bookworm packages (scripts/bootstrap installs them).
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
+if(RINGLB_STATIC)
+  set(Boost_USE_STATIC_LIBS ON)
+endif()
 find_package(Boost 1.81 REQUIRED CONFIG COMPONENTS json)
 find_package(CLI11 REQUIRED CONFIG)
 

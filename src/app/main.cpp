@@ -19,6 +19,7 @@
 #include "balancer/balancer_session.hpp"
 #include "balancer/control_plane.hpp"
 #include "balancer/routing_snapshot.hpp"
+#include "drivers/docker/docker_driver.hpp"
 #include "drivers/process/process_driver.hpp"
 #include "hashing/algorithm.hpp"
 #include "net/http_probe.hpp"
@@ -72,7 +73,13 @@ std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
             control, drivers::ProcessDriverOptions{binary, "127.0.0.1", options.replicas.start_timeout,
                                                    options.replicas.stop_timeout});
     }
-    throw std::runtime_error("the " + options.driver + " driver is not available in this build");
+    drivers::DockerDriverOptions docker;
+    docker.socket_path = options.docker.socket;
+    docker.image = options.docker.image;
+    docker.network = options.docker.network;
+    docker.instance = options.docker.instance;
+    docker.stop_grace = options.replicas.stop_timeout;
+    return std::make_unique<drivers::DockerDriver>(control, std::move(docker));
 }
 
 // What a client past --max-connections gets before its connection is closed.

@@ -40,10 +40,6 @@ net::Response replicas_answer(const std::vector<std::string>& names) {
     return {http::status::ok, net::json_reply(message, true)};
 }
 
-bool AdminApi::is_admin_path(std::string_view path) {
-    return path == "/rep" || path == "/add" || path == "/rm" || path == "/metrics";
-}
-
 bool AdminApi::authorised(const net::RequestHead& request) const {
     if (options_.token.empty()) {
         return true;

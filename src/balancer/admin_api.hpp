@@ -26,7 +26,9 @@ public:
     AdminApi(ControlPlane& control, const AdminOptions& options) : control_(control), options_(options) {}
 
     // Whether `path` (no query) is one of ringlb's own endpoints rather than a replica's.
-    static bool is_admin_path(std::string_view path);
+    static bool is_admin_path(std::string_view path) {
+        return path == "/rep" || path == "/add" || path == "/rm" || path == "/metrics";
+    }
 
     boost::asio::awaitable<net::Response> handle(const net::RequestHead& request,
                                                  const RoutingSnapshot& snapshot) const;

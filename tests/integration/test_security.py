@@ -143,3 +143,18 @@ def test_corrupt_state_stops_the_start_with_a_clear_message(tmp_path):
                             capture_output=True, text=True, timeout=20)
     assert result.returncode != 0
     assert "state.json is not valid" in result.stderr
+
+
+def test_conflicting_framing_is_refused_not_smuggled(start_balancer):
+    """Content-Length with Transfer-Encoding, or two different Content-Lengths: a 400 and a closed
+    connection, so no second request can hide in the first one's body (RFC 9112 §6.3)."""
+    echo = os.path.join(os.path.dirname(__file__), "echo_replica.py")
+    lb = start_balancer("--replica-binary", echo)
+    smuggled = b"GET /echo/hidden HTTP/1.1\r\nHost: x\r\n\r\n"
+    for framing in (b"Content-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+                    b"Transfer-Encoding: chunked\r\nContent-Length: 4\r\n",
+                    b"Content-Length: 4\r\nContent-Length: 40\r\n"):
+        attack = (b"POST /echo/front HTTP/1.1\r\nHost: x\r\n" + framing + b"\r\n0\r\n\r\n" + smuggled)
+        answer = raw_exchange(lb.port, attack)
+        assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+        assert b"/echo/hidden" not in answer

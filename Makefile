@@ -106,6 +106,26 @@ analysis: build $(if $(filter docker,$(ANALYSIS_DRIVER)),images)
 		--driver $(ANALYSIS_DRIVER) $(ANALYSIS_FLAGS)
 
 # ---------------------------------------------------------------------------------------------
+# Benchmarks (bench/README.md): the micro-benchmarks, then ringlb, nginx and HAProxy in front of
+# the same replicas (requests/s, p50, p99, ratios), then syscalls, CPU time and memory per idle
+# connection and the 10 000-request run. Takes about five minutes; figures move with the
+# machine's load, the ratios much less. BENCH_FLAGS goes to compare.py (e.g. --seconds 20).
+BENCH_FLAGS ?=
+BENCH_ENV = RINGLB_BIN_DIR=$(abspath $(BUILD_DIR))/bin
+
+.PHONY: bench bench-quick
+
+bench: build
+	$(BUILD_DIR)/bin/hashing_bench
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py $(BENCH_FLAGS)
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py
+
+# The version CI runs through ctest: seconds in all, checks that every contender answers.
+bench-quick: build
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --quick
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py --quick
+
+# ---------------------------------------------------------------------------------------------
 # Sanitizers and fuzzing (docs/operations.md). test-sanitizers: the unit and integration tests
 # built with ASan+UBSan, then ringlb and its replica built with TSan under the tests that race
 # admin calls, traffic and respawns. fuzz: the libFuzzer targets (clang) for FUZZ_SECONDS each.

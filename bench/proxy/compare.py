@@ -25,12 +25,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "random_request_id.lua")
 
 
-def start_ringlb(threads, port):
+def start_ringlb(threads, port, env=None):
     """ringlb with its three replicas; returns (daemon, replica addresses)."""
     log = tempfile.NamedTemporaryFile(prefix="ringlb-bench-", suffix=".log", delete=False)
     daemon = benchlib.Daemon([os.path.join(benchlib.BIN_DIR, "ringlb"), "--host", "127.0.0.1",
                               "--port", str(port), "--threads", str(threads), "--replicas", "3"],
-                             port, stderr=log)
+                             port, env=env, stderr=log)
     addresses = []
     deadline = time.monotonic() + 10
     while len(addresses) < 3 and time.monotonic() < deadline:
@@ -50,11 +50,12 @@ def nginx_config(port, addresses):
     return template.replace("@PORT@", str(port)).replace("@SERVERS@", servers)
 
 
-def start_haproxy(port, addresses, threads):
+def start_haproxy(port, addresses, threads, maxconn=8000):
     with open(os.path.join(HERE, "haproxy.cfg.in")) as f:
         template = f.read()
     servers = "\n".join(f"    server r{i} {a}" for i, a in enumerate(addresses, 1))
-    config = template.replace("@PORT@", str(port)).replace("@SERVERS@", servers).replace("@THREADS@", str(threads))
+    config = (template.replace("@PORT@", str(port)).replace("@SERVERS@", servers)
+              .replace("@THREADS@", str(threads)).replace("@MAXCONN@", str(maxconn)))
     path = os.path.join(tempfile.mkdtemp(prefix="ringlb-bench-haproxy-"), "haproxy.cfg")
     with open(path, "w") as f:
         f.write(config)

@@ -82,6 +82,7 @@ public:
     TrackedConnection& operator=(const TrackedConnection&) = delete;
 
     ConnectionSet::Entry& entry() { return entry_; }
+    bool draining() const { return set_.draining(); }
     // Marks the connection busy until `timeout` from now.
     void busy_for(Clock::duration timeout) {
         entry_.idle = false;

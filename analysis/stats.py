@@ -18,7 +18,7 @@ def parse_logfmt(line):
 
 
 def log_time(fields):
-    """The Unix time of a log line's `time=2026-11-21T19:43:20.438Z` field."""
+    """The Unix time of a log line's `time=2026-11-21T19:43:20.438123Z` field."""
     stamp = datetime.datetime.strptime(fields["time"], "%Y-%m-%dT%H:%M:%S.%fZ")
     return stamp.replace(tzinfo=datetime.timezone.utc).timestamp()
 

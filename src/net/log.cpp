@@ -51,14 +51,16 @@ void append_value(std::string_view value, std::string& out) {
 void append_time(std::string& out) {
     const auto now = std::chrono::system_clock::now();
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-    const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    // Microseconds: lines are compared with other clocks' readings (a kill, a request) when
+    // measuring detection and replacement times, and milliseconds would round those below zero.
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1'000'000;
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     std::array<char, 40> text{};
     const std::size_t n = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S", &utc);
     out.append(text.data(), n);
-    std::array<char, 8> fraction{};
-    std::snprintf(fraction.data(), fraction.size(), ".%03dZ", static_cast<int>(millis));
+    std::array<char, 12> fraction{};
+    std::snprintf(fraction.data(), fraction.size(), ".%06dZ", static_cast<int>(micros));
     out += fraction.data();
 }
 

@@ -130,14 +130,16 @@ bench-quick: build
 # built with ASan+UBSan, then ringlb and its replica built with TSan under the tests that race
 # admin calls, traffic and respawns. fuzz: the libFuzzer targets (clang) for FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 20
+ASAN_TARGETS := ringlb ringlb-server ringlb-load hashing net balancer replica loadgen drivers_docker
 TSAN_TESTS := integration.balancer|integration.security|chaos
 
 .PHONY: test-sanitizers fuzz
 
 test-sanitizers: bootstrap
-	@$(MAKE) --no-print-directory test SANITIZE=address,undefined CTEST_ARGS="-E '^(bench|analysis)'"
+	@$(MAKE) --no-print-directory test SANITIZE=address,undefined TARGETS="$(ASAN_TARGETS)" \
+		CTEST_ARGS="-R '^(unit|integration)\.'"
 	@$(MAKE) --no-print-directory build SANITIZE=thread TARGETS="ringlb ringlb-server"
-	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	@RINGLB_SANITIZER=thread TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 		ctest --test-dir build-thread --output-on-failure -R '$(TSAN_TESTS)'
 
 fuzz: bootstrap

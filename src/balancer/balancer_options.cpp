@@ -169,6 +169,10 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
         ->envname("RINGLB_MAX_HEADER_BYTES")
         ->check(CLI::Range(1024U, 1024U * 1024U))
         ->capture_default_str();
+    app.add_option("--max-header-fields", o.limits.max_header_fields, "Most header fields in a request (431 past it)")
+        ->envname("RINGLB_MAX_HEADER_FIELDS")
+        ->check(CLI::Range(1U, 10'000U))
+        ->capture_default_str();
     app.add_option("--max-body-bytes", o.limits.max_body_bytes, "Largest request body (413 past it)")
         ->envname("RINGLB_MAX_BODY_BYTES")
         ->capture_default_str();

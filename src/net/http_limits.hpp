@@ -14,6 +14,7 @@ struct HttpLimits {
     std::chrono::milliseconds request_timeout{10'000};
     // Request line plus headers.
     std::uint32_t max_header_bytes = 16 * 1024;
+    std::uint32_t max_header_fields = 100;
     std::uint64_t max_body_bytes = 1024 * 1024;
     // On SIGTERM, how long in-flight requests get to finish before their connections are cut.
     std::chrono::milliseconds drain_timeout{10'000};

@@ -59,7 +59,11 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
 }
 
 void RequestParser::on_field_impl(http::field name, string_view name_string, string_view value,
-                                  error_code&) {
+                                  error_code& ec) {
+    if (++fields_ > field_limit_) {
+        ec = http::error::header_limit;
+        return;
+    }
     if (!key_header_.empty() && !head_.has_key_header &&
         boost::beast::iequals(name_string, key_header_)) {
         head_.key_header_value.assign(value.data(), value.size());

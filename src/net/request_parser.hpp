@@ -38,6 +38,10 @@ public:
     // empty for none. `keep_headers`: fill head.forward_headers, for a proxy.
     RequestParser(RequestHead& head, std::string_view key_header, bool keep_headers = false);
 
+    // Most header fields a request may have; past it parsing fails with http::error::header_limit
+    // (the count matters apart from their size: each one costs work downstream).
+    void field_limit(std::uint32_t limit) { field_limit_ = limit; }
+
 private:
     using error_code = boost::system::error_code;
     using string_view = boost::beast::string_view;
@@ -58,6 +62,8 @@ private:
     RequestHead& head_;
     std::string_view key_header_;
     bool keep_headers_;
+    std::uint32_t field_limit_ = 100;
+    std::uint32_t fields_ = 0;
 };
 
 }  // namespace ringlb::net

@@ -26,6 +26,7 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
                                          boost::beast::flat_buffer& buffer, RequestParser& parser,
                                          TrackedConnection& tracked, const HttpLimits& limits) {
     parser.header_limit(limits.max_header_bytes);
+    parser.field_limit(limits.max_header_fields);
     parser.body_limit(limits.max_body_bytes);
     parser.eager(true);
     bool started = buffer.size() > 0;

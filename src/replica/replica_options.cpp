@@ -42,6 +42,11 @@ ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
         ->envname("RINGLB_SERVER_MAX_HEADER_BYTES")
         ->check(CLI::Range(1024U, 1024U * 1024U))
         ->capture_default_str();
+    app.add_option("--max-header-fields", options.limits.max_header_fields,
+                   "Most header fields in a request (431 past it)")
+        ->envname("RINGLB_SERVER_MAX_HEADER_FIELDS")
+        ->check(CLI::Range(1U, 10'000U))
+        ->capture_default_str();
     app.add_option("--max-body-bytes", options.limits.max_body_bytes,
                    "Largest request body (413 past it)")
         ->envname("RINGLB_SERVER_MAX_BODY_BYTES")

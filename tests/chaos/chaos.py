@@ -190,8 +190,13 @@ async def run(args):
             "no leaked replica process": len(live_replicas) == target,
             "no admin call failed": events["admin_errors"] == 0,
             "fds did not grow": summary["after"]["fds"] <= summary["before"]["fds"] * 1.5 + 20,
-            "memory did not grow": summary["after"]["rss_kib"] <= summary["before"]["rss_kib"] * 1.5 + 8192,
         }
+        if os.environ.get("RINGLB_SANITIZER"):
+            # A sanitizer's runtime holds on to freed memory (quarantine, shadow), so resident size
+            # says nothing about ringlb's own growth there; its leak checks cover that instead.
+            summary["memory_check"] = "skipped: sanitizer build"
+        else:
+            checks["memory did not grow"] = summary["after"]["rss_kib"] <= summary["before"]["rss_kib"] * 1.5 + 8192
     finally:
         replica_pids = list(lb.replica_pids().values())
         summary["exit_code"] = lb.stop()

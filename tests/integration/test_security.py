@@ -91,6 +91,8 @@ def test_request_limits(start_balancer):
     assert big.status_code == 413 and big.json()["status"] == "failure"
     headers = raw_exchange(lb.port, b"GET /home HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 4096 + b"\r\n\r\n")
     assert headers.startswith(b"HTTP/1.1 431 ")
+    many = b"".join(b"X-%d: v\r\n" % i for i in range(150))
+    assert raw_exchange(lb.port, b"GET /home HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n").startswith(b"HTTP/1.1 431 ")
     assert raw_exchange(lb.port, b"NOT HTTP AT ALL\r\n\r\n").startswith(b"HTTP/1.1 400 ")
     assert requests.get(lb.url("/home"), timeout=10).status_code == 200
 

@@ -91,6 +91,21 @@ TEST(RequestParser, Limits) {
               http::error::body_limit);
 }
 
+TEST(RequestParser, FieldCountLimit) {
+    std::string request = "GET / HTTP/1.1\r\n";
+    for (int i = 0; i < 5; ++i) {
+        request += "X-" + std::to_string(i) + ": v\r\n";
+    }
+    request += "\r\n";
+    RequestHead head;
+    RequestParser enough(head, {});
+    enough.field_limit(5);
+    EXPECT_FALSE(feed(enough, request, 1000));
+    RequestParser too_many(head, {});
+    too_many.field_limit(4);
+    EXPECT_EQ(feed(too_many, request, 1000), http::error::header_limit);
+}
+
 TEST(RequestParser, MalformedInputIsAnError) {
     for (const char* text : {"NOT HTTP\r\n\r\n", "GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
                              "GET / HTTP/1.1\r\nBad Header\r\n\r\n"}) {

@@ -19,17 +19,6 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-net::Response read_failure(const boost::system::error_code& ec) {
-    if (ec == http::error::header_limit) {
-        return {http::status::request_header_fields_too_large,
-                net::json_reply("<Error> request headers too large", false)};
-    }
-    if (ec == http::error::body_limit) {
-        return {http::status::payload_too_large, net::json_reply("<Error> request body too large", false)};
-    }
-    return {http::status::bad_request, net::json_reply("<Error> malformed request: " + ec.message(), false)};
-}
-
 std::string peer_address(const tcp::socket& socket) {
     boost::system::error_code ec;
     const auto endpoint = socket.remote_endpoint(ec);
@@ -64,7 +53,7 @@ asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worke
             if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
                 break;
             }
-            net::serialize(read_failure(read_ec), worker.connections.http_date(), false, false, out);
+            net::serialize(net::read_failure_answer(read_ec), worker.connections.http_date(), false, false, out);
         } else if (request.target.size() > plane.options.front.max_url_bytes) {
             net::serialize({http::status::uri_too_long, net::json_reply("<Error> request target too long", false)},
                            worker.connections.http_date(), false, false, out);

@@ -1,5 +1,7 @@
 #include "net/request_reader.hpp"
 
+#include "net/json_reply.hpp"
+
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
@@ -75,6 +77,17 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
             tracked.busy_for(limits.request_timeout);
         }
     }
+}
+
+Response read_failure_answer(const error_code& ec) {
+    if (ec == http::error::header_limit) {
+        return {http::status::request_header_fields_too_large,
+                json_reply("<Error> request headers too large", false)};
+    }
+    if (ec == http::error::body_limit) {
+        return {http::status::payload_too_large, json_reply("<Error> request body too large", false)};
+    }
+    return {http::status::bad_request, json_reply("<Error> malformed request: " + ec.message(), false)};
 }
 
 bool is_disconnect(const error_code& ec) {

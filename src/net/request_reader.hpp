@@ -8,6 +8,7 @@
 #include "net/connection_set.hpp"
 #include "net/http_limits.hpp"
 #include "net/request_parser.hpp"
+#include "net/response.hpp"
 
 namespace ringlb::net {
 
@@ -22,5 +23,9 @@ boost::asio::awaitable<boost::system::error_code> read_request(
 
 // True for errors that mean the client went away or was cut off, which deserve no answer.
 bool is_disconnect(const boost::system::error_code& ec);
+
+// The answer to a request that could not be read (431 or 413 past a limit, else 400), after
+// which the connection is closed.
+Response read_failure_answer(const boost::system::error_code& ec);
 
 }  // namespace ringlb::net

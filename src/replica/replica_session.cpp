@@ -20,20 +20,6 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-// The answer to a request that could not be read; the connection closes after it.
-net::Response read_failure(const boost::system::error_code& ec) {
-    if (ec == http::error::header_limit) {
-        return {http::status::request_header_fields_too_large,
-                net::json_reply("<Error> request headers too large", false)};
-    }
-    if (ec == http::error::body_limit) {
-        return {http::status::payload_too_large,
-                net::json_reply("<Error> request body too large", false)};
-    }
-    return {http::status::bad_request,
-            net::json_reply("<Error> malformed request: " + ec.message(), false)};
-}
-
 }  // namespace
 
 asio::awaitable<void> serve_connection(tcp::socket socket, net::WorkerContext& worker,
@@ -51,7 +37,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, net::WorkerContext& w
             if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
                 break;
             }
-            net::serialize(read_failure(read_ec), worker.connections.http_date(), false, false, out);
+            net::serialize(net::read_failure_answer(read_ec), worker.connections.http_date(), false, false, out);
         } else {
             keep_alive = parser.keep_alive() && !worker.connections.draining();
             const auto response = endpoints.handle(request.method, request.target);

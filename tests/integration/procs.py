@@ -4,6 +4,7 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
 import time
 
@@ -85,6 +86,19 @@ class Process:
         except FileNotFoundError:
             pass
         return self.proc.returncode
+
+
+def raw_exchange(port, data, timeout=5.0):
+    """Sends raw bytes to 127.0.0.1:port and returns everything that comes back until the server
+    closes the connection (for malformed or hostile requests that no HTTP client would send)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        received = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return received
+            received += chunk
 
 
 def pid_alive(pid):

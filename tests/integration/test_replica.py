@@ -7,19 +7,7 @@ import time
 
 import requests
 
-from procs import binary, pid_alive
-
-
-def raw_exchange(port, data, timeout=5.0):
-    """Sends raw bytes and returns everything the server sends back until it closes."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(data)
-        received = b""
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return received
-            received += chunk
+from procs import binary, pid_alive, raw_exchange
 
 
 def test_home_is_exact_spec_json(start_replica):

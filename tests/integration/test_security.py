@@ -9,18 +9,7 @@ import time
 
 import requests
 
-from procs import Process, binary, pid_alive
-
-
-def raw_exchange(port, data, timeout=5.0):
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(data)
-        received = b""
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                return received
-            received += chunk
+from procs import Process, binary, pid_alive, raw_exchange
 
 
 def test_admin_token_guards_changes_not_reads(start_balancer):

@@ -38,7 +38,8 @@ DockerDriver::DockerDriver(asio::io_context& control, DockerDriverOptions option
     : executor_(control.get_executor()),
       options_(checked(std::move(options))),
       ownership_(ownership_labels(options_.instance)),
-      client_(options_.socket_path, options_.api_timeout) {}
+      client_(options_.socket_path, options_.api_timeout),
+      network_check_(control.get_executor()) {}
 
 DockerDriver::~DockerDriver() {
     // Synchronous on purpose: after this, the watcher never calls back into this object, even if
@@ -183,6 +184,10 @@ asio::awaitable<std::vector<ReplicaAddress>> DockerDriver::list() {
 asio::awaitable<std::optional<std::string>> DockerDriver::ensure_network() {
     if (network_ready_) {
         co_return std::nullopt;
+    }
+    auto guard = co_await network_check_.lock();
+    if (network_ready_) {
+        co_return std::nullopt;  // made while this start waited its turn
     }
     const auto inspected = co_await client_.inspect_network(options_.network);
     if (inspected.ok()) {

@@ -16,6 +16,7 @@
 #include "drivers/docker/container_info.hpp"
 #include "drivers/docker/docker_client.hpp"
 #include "drivers/docker/docker_driver_options.hpp"
+#include "net/async_mutex.hpp"
 
 namespace ringlb::drivers {
 
@@ -62,6 +63,10 @@ class DockerDriver final : public balancer::ReplicaDriver {
     std::map<std::string, std::string> ownership_;
     DockerClient client_;
     bool network_ready_ = false;
+    // Replicas start concurrently, and the engine's duplicate check is not atomic: two creates
+    // at once make two networks of one name, and every later lookup by name is then ambiguous.
+    // So only one start at a time looks for (and makes) the network.
+    net::AsyncMutex network_check_;
     // Replicas being stopped on request, whose "die" events are therefore not news.
     std::set<std::string, std::less<>> stopping_;
     std::shared_ptr<DockerEventWatcher> watcher_;

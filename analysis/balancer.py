@@ -78,6 +78,12 @@ class DockerDriver:
         ids = listed.stdout.split()
         if ids:
             subprocess.run(["docker", "rm", "-f", "-v", *ids], capture_output=True)
+        # The network too, when ringlb made it for this run (the compose stack's has no such label).
+        networks = subprocess.run(["docker", "network", "ls", "-q", "--filter", "label=ringlb.managed=true",
+                                   "--filter", f"label=ringlb.instance={self.instance}"],
+                                  capture_output=True, text=True).stdout.split()
+        if networks:
+            subprocess.run(["docker", "network", "rm", *networks], capture_output=True)
 
 
 def make_driver(name):

@@ -125,7 +125,7 @@ def a3_setup_text(failure, config_label):
         f"each server ID in {s['interval'] * 1000:.0f} ms bins, as answers per second; the dashed "
         f"line is the kill, the dotted one the moment ringlb logged the replacement serving. "
         f"Detection and replacement are measured from the kill to ringlb's own log lines "
-        f"(`replica_down`, `replica_replaced`), which are stamped to the millisecond.")
+        f"(`replica_down`, `replica_replaced`), which are stamped to the microsecond.")
 
 
 def a3_text(failure, driver):
@@ -136,7 +136,9 @@ def a3_text(failure, driver):
     failed_text = ("**no request failed**" if failed == 0 else
                    f"**{failed} requests failed** ("
                    + ", ".join(f"{kind}: {count}" for kind, count in sorted(run["errors"].items())) + ")")
-    how = ("the process driver sees its child exit, so detection does not wait for heartbeats to fail"
+    notices = ("the docker driver hears the engine's `die` event" if driver == "docker"
+               else "the process driver sees its child exit")
+    how = (f"{notices}, so detection does not wait for heartbeats to fail"
            if failure["down_reason"] == "exited" else
            f"ringlb gave the reason '{failure['down_reason']}'")
     back = failure["victim_back_s"]

@@ -103,5 +103,5 @@ def percent(value, digits=1):
 
 
 def milliseconds_text(value):
-    """A delay measured against log lines stamped to the millisecond: below one, say so."""
+    """A delay in whole milliseconds; below one, say so."""
     return "under 1 ms" if value < 1 else f"{value:.0f} ms"

@@ -10,9 +10,7 @@
 
 #include "balancer/admin_api.hpp"
 #include "balancer/hostname.hpp"
-#include "balancer/state_file.hpp"
 #include "hashing/build_table.hpp"
-#include "hashing/table_owners.hpp"
 #include "net/duration.hpp"
 #include "net/gather.hpp"
 #include "net/http_probe.hpp"
@@ -66,6 +64,7 @@ ControlPlane::ControlPlane(asio::io_context& control, const BalancerOptions& opt
       snapshots_(snapshots),
       workers_(workers),
       membership_(control.get_executor()),
+      store_(options.state_dir),
       rng_(std::random_device{}()) {
     driver_.on_exit([this](const std::string& name) { on_replica_exit(name); });
 }
@@ -138,12 +137,15 @@ asio::awaitable<void> ControlPlane::start() {
 }
 
 std::vector<WantedReplica> ControlPlane::wanted_at_start(const std::vector<ReplicaAddress>& found) {
-    if (!options_.state_dir.empty()) {
-        if (auto saved = load_state(options_.state_dir)) {
-            log::info("state_loaded", {{"dir", options_.state_dir}, {"replicas", saved->replicas.size()}});
-            restore_table(*saved);
-            return saved->replicas;
+    if (auto saved = store_.load()) {
+        if (auto table = MembershipStore::restore_table(options_.hash, *saved)) {
+            table_ = std::move(table);
+            table_ids_.clear();
+            for (const hashing::Member& member : table_->members()) {
+                table_ids_.push_back(member.id);
+            }
         }
+        return saved->replicas;
     }
     // No saved state: what the driver runs (one per server ID), topped up to --replicas with
     // server-1, server-2, ... as the assignment names them.
@@ -170,9 +172,7 @@ std::vector<WantedReplica> ControlPlane::wanted_at_start(const std::vector<Repli
 
 asio::awaitable<void> ControlPlane::stop_all() {
     auto guard = co_await membership_.lock();
-    // Shutting down is not a change of membership: the saved state keeps the replicas, so a
-    // restarted ringlb brings the same ones back.
-    stopping_ = true;
+    store_.freeze();
     std::vector<asio::awaitable<bool>> stops;
     for (Slot& slot : slots_) {
         if (slot.backend) {
@@ -433,49 +433,11 @@ void ControlPlane::publish() {
     }
     snapshot->names = names();
     snapshots_.publish(std::move(snapshot));
-    save();
-}
-
-void ControlPlane::restore_table(const SavedState& saved) {
-    if (saved.table_owners.empty()) {
-        return;
-    }
-    std::vector<hashing::Member> members;
-    for (const WantedReplica& replica : saved.replicas) {
-        members.push_back(hashing::Member{replica.server_id, 1});
-    }
-    try {
-        table_ = hashing::import_slot_owners(options_.hash, members, saved.table_owners);
-        table_ids_.clear();
-        for (const hashing::Member& member : table_->members()) {
-            table_ids_.push_back(member.id);
-        }
-    } catch (const std::invalid_argument& e) {
-        // Another --hash than before, most likely: build afresh, keys move once.
-        log::warn("state_table_not_restored", {{"reason", e.what()}});
-    }
-}
-
-void ControlPlane::save() {
-    if (options_.state_dir.empty() || stopping_) {
-        return;
-    }
-    SavedState state;
+    std::vector<WantedReplica> membership;
     for (const Slot& slot : slots_) {
-        state.replicas.push_back({slot.name, slot.server_id});
+        membership.push_back({slot.name, slot.server_id});
     }
-    if (state.replicas == saved_.replicas && table_ == saved_table_) {
-        return;
-    }
-    state.table_owners = hashing::export_slot_owners(*table_);
-    try {
-        save_state(options_.state_dir, state);
-        saved_ = std::move(state);
-        saved_table_ = table_;
-    } catch (const std::exception& e) {
-        // Serving goes on; only a restart would lose this change.
-        log::error("state_not_saved", {{"error", e.what()}});
-    }
+    store_.save(membership, table_);
 }
 
 // ---- lookups --------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include "balancer/health_state.hpp"
 #include "balancer/replica_driver.hpp"
 #include "balancer/routing_snapshot.hpp"
+#include "balancer/membership_store.hpp"
 #include "balancer/state_file.hpp"
 #include "net/async_mutex.hpp"
 #include "net/response.hpp"
@@ -80,8 +81,6 @@ private:
     void mark_down(Slot& slot, const std::string& reason);
     void serve(Slot& slot, std::shared_ptr<Backend> backend);
     void publish();
-    void save();
-    void restore_table(const SavedState& saved);
     std::vector<WantedReplica> wanted_at_start(const std::vector<ReplicaAddress>& found);
 
     Slot* find_by_id(std::uint32_t server_id);
@@ -98,13 +97,12 @@ private:
     SnapshotStore& snapshots_;
     std::size_t workers_;
     net::AsyncMutex membership_;
+    MembershipStore store_;
     std::vector<Slot> slots_;  // in /rep order
     std::shared_ptr<const hashing::Table> table_;
     std::vector<std::uint32_t> table_ids_;  // the server IDs table_ was built for
     std::mt19937_64 rng_;
-    SavedState saved_;                                  // what state.json holds, to skip
-    std::shared_ptr<const hashing::Table> saved_table_;  // rewriting it unchanged
-    bool stopping_ = false;  // what state.json holds, to skip rewriting it unchanged
+
 };
 
 }  // namespace ringlb::balancer

@@ -171,6 +171,7 @@ int run_balancer(const balancer::BalancerOptions& options) {
     net::TerminationSignals signals(control, [&](int signo) {
         if (++signals_seen == 1) {
             log::info("draining", {{"signal", signo}});
+            control_plane.begin_shutdown();
             server.drain(options.limits.drain_timeout);
             if (admin_server) {
                 admin_server->drain(options.limits.drain_timeout);

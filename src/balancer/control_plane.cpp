@@ -170,6 +170,11 @@ std::vector<WantedReplica> ControlPlane::wanted_at_start(const std::vector<Repli
     return wanted;
 }
 
+void ControlPlane::begin_shutdown() {
+    shutting_down_ = true;
+    store_.freeze();
+}
+
 asio::awaitable<void> ControlPlane::stop_all() {
     auto guard = co_await membership_.lock();
     store_.freeze();
@@ -350,6 +355,9 @@ void ControlPlane::mark_down(Slot& slot, const std::string& reason) {
         slot.backend->set_up(false);
     }
     log::warn("replica_down", {{"name", slot.name}, {"id", slot.server_id}, {"reason", reason}});
+    if (shutting_down_) {
+        return;  // it goes with the others
+    }
     if (Clock::now() - slot.up_since >= options_.replicas.stable_after) {
         slot.failures_in_row = 0;
     }

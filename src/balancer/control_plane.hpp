@@ -50,6 +50,10 @@ public:
     boost::asio::awaitable<net::Response> add(ReplicaChange change);
     boost::asio::awaitable<net::Response> remove(ReplicaChange change);
 
+    // From now on replicas that die are not replaced: ringlb is shutting down. Call on the
+    // control executor when shutdown begins, before the data plane has drained.
+    void begin_shutdown();
+
     // Stops every replica; for shutdown.
     boost::asio::awaitable<void> stop_all();
 
@@ -98,6 +102,7 @@ private:
     std::size_t workers_;
     net::AsyncMutex membership_;
     MembershipStore store_;
+    bool shutting_down_ = false;
     std::vector<Slot> slots_;  // in /rep order
     std::shared_ptr<const hashing::Table> table_;
     std::vector<std::uint32_t> table_ids_;  // the server IDs table_ was built for

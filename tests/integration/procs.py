@@ -25,12 +25,13 @@ class Process:
     stop() (also called by the fixtures on teardown) sends SIGTERM, waits, then SIGKILLs, so a test
     leaves nothing behind even when it fails."""
 
-    def __init__(self, args, env=None, ready_timeout=10.0):
+    def __init__(self, args, env=None, ready_timeout=10.0, new_session=False):
         full_env = dict(os.environ)
         full_env.update(env or {})
         self.stderr_path = f"/tmp/ringlb-test-{os.getpid()}-{time.monotonic_ns()}.log"
         self._stderr = open(self.stderr_path, "w+b")
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr, env=full_env)
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr, env=full_env,
+                                     start_new_session=new_session)
         self.port = self._wait_for_port(ready_timeout)
 
     def _wait_for_port(self, timeout):

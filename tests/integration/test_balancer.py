@@ -389,3 +389,20 @@ def test_concurrent_requests_on_one_worker_keep_their_own_bodies(start_balancer)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
         assert all(pool.map(post, range(64)))
+
+
+def test_ctrl_c_in_a_terminal_stops_replicas_in_order():
+    """Ctrl-C signals a terminal's whole foreground process group; the replicas have a group of
+    their own, so only ringlb gets it, and it stops them without replacing any."""
+    from conftest import Balancer
+    from procs import binary
+    lb = Balancer([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "1"], new_session=True)
+    try:
+        pids = list(lb.replica_pids().values())
+        os.killpg(lb.pid, signal.SIGINT)
+        assert lb.wait(timeout=15) == 0
+        log = lb.stderr()
+        assert "replica_replaced" not in log and "replica_down" not in log, log
+        assert wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5)
+    finally:
+        lb.stop()

@@ -66,6 +66,10 @@ Spawned spawn_child(const std::vector<std::string>& args) {
         if (getppid() != parent) {
             _exit(127);
         }
+        // A process group of its own: Ctrl-C in ringlb's terminal signals ringlb only, which
+        // then stops its replicas in order, instead of every replica dying at once and being
+        // replaced on the way out.
+        setpgid(0, 0);
         dup2(pipe_fds[1], STDOUT_FILENO);
         const int null_fd = open("/dev/null", O_RDONLY);
         if (null_fd >= 0) {

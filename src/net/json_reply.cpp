@@ -1,5 +1,9 @@
 #include "net/json_reply.hpp"
 
+#include <array>
+#include <charconv>
+#include <cmath>
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
@@ -9,6 +13,18 @@ namespace json = boost::json;
 
 namespace {
 
+void append_double(double value, std::string& out) {
+    if (!std::isfinite(value)) {
+        // JSON has no NaN or infinity; null is what Python's json module reads back as None.
+        out += "null";
+        return;
+    }
+    std::array<char, 400> buffer{};  // fixed notation of the largest double needs 309 digits
+    const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                         std::chars_format::fixed);
+    out.append(buffer.data(), end);
+}
+
 void append(const json::value& value, std::string& out) {
     switch (value.kind()) {
         case json::kind::object: {
@@ -16,7 +32,7 @@ void append(const json::value& value, std::string& out) {
             const char* separator = "";
             for (const auto& [key, item] : value.get_object()) {
                 out += separator;
-                out += json::serialize(json::string(key));
+                out += json::serialize(json::string_view(key));
                 out += ": ";
                 append(item, out);
                 separator = ", ";
@@ -35,11 +51,13 @@ void append(const json::value& value, std::string& out) {
             out += ']';
             return;
         }
+        case json::kind::double_:
+            append_double(value.get_double(), out);
+            return;
         case json::kind::null:
         case json::kind::bool_:
         case json::kind::int64:
         case json::kind::uint64:
-        case json::kind::double_:
         case json::kind::string:
             out += json::serialize(value);
             return;

@@ -3,6 +3,8 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "net/forwarded_headers.hpp"
+
 namespace ringlb::net {
 
 namespace http = boost::beast::http;
@@ -18,28 +20,6 @@ void RequestHead::clear() {
     forwarded_for.clear();
     body.clear();
 }
-
-namespace {
-
-// Headers that describe one connection or the message's framing, which a proxy must not pass on.
-bool is_hop_by_hop(http::field name) {
-    switch (name) {
-        case http::field::connection:
-        case http::field::keep_alive:
-        case http::field::proxy_connection:
-        case http::field::te:
-        case http::field::trailer:
-        case http::field::transfer_encoding:
-        case http::field::upgrade:
-        case http::field::content_length:
-        case http::field::expect:
-            return true;
-        default:
-            return false;
-    }
-}
-
-}  // namespace
 
 RequestParser::RequestParser(RequestHead& head, std::string_view key_header, bool keep_headers)
     : head_(head), key_header_(key_header), keep_headers_(keep_headers) {
@@ -69,7 +49,9 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
         head_.key_header_value.assign(value.data(), value.size());
         head_.has_key_header = true;
     }
-    if (!keep_headers_ || is_hop_by_hop(name)) {
+    // Expect is dropped too: ringlb reads the whole body before forwarding, so the replica has
+    // nothing left to confirm.
+    if (!keep_headers_ || is_hop_by_hop(name) || name == http::field::expect) {
         return;
     }
     if (boost::beast::iequals(name_string, "X-Forwarded-For")) {
@@ -79,10 +61,7 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
         head_.forwarded_for.append(value.data(), value.size());
         return;
     }
-    head_.forward_headers.append(name_string.data(), name_string.size());
-    head_.forward_headers += ": ";
-    head_.forward_headers.append(value.data(), value.size());
-    head_.forward_headers += "\r\n";
+    append_header_line(head_.forward_headers, name_string, value);
 }
 
 void RequestParser::on_header_impl(error_code&) {}

@@ -2,6 +2,8 @@
 
 #include <boost/beast/http/error.hpp>
 
+#include "net/forwarded_headers.hpp"
+
 namespace ringlb::net {
 
 namespace http = boost::beast::http;
@@ -26,23 +28,9 @@ void ResponseParser::on_response_impl(int code, string_view reason, int, error_c
 
 void ResponseParser::on_field_impl(http::field name, string_view name_string, string_view value,
                                    error_code&) {
-    switch (name) {
-        case http::field::connection:
-        case http::field::keep_alive:
-        case http::field::proxy_connection:
-        case http::field::te:
-        case http::field::trailer:
-        case http::field::transfer_encoding:
-        case http::field::upgrade:
-        case http::field::content_length:
-            return;
-        default:
-            break;
+    if (!is_hop_by_hop(name)) {
+        append_header_line(head_.forward_headers, name_string, value);
     }
-    head_.forward_headers.append(name_string.data(), name_string.size());
-    head_.forward_headers += ": ";
-    head_.forward_headers.append(value.data(), value.size());
-    head_.forward_headers += "\r\n";
 }
 
 void ResponseParser::on_header_impl(error_code&) {}

@@ -150,8 +150,8 @@ int run_balancer(const balancer::BalancerOptions& options) {
     const net::ConnectionLimit limit{options.front.max_connections, connection_refusal()};
     net::Server server(
         pool, net::make_endpoint(options.host, options.port),
-        [&plane, separate_admin](asio::ip::tcp::socket socket, net::WorkerContext& worker) {
-            return balancer::serve_client(std::move(socket), worker, plane,
+        [&plane, separate_admin](net::Connection& connection, net::WorkerContext& worker) {
+            return balancer::serve_client(connection, worker, plane,
                                           separate_admin ? balancer::ListenerRole::proxy_only
                                                          : balancer::ListenerRole::everything);
         },
@@ -160,8 +160,8 @@ int run_balancer(const balancer::BalancerOptions& options) {
     if (separate_admin) {
         admin_server.emplace(
             pool, *net::parse_host_port(*options.admin.listen),
-            [&plane](asio::ip::tcp::socket socket, net::WorkerContext& worker) {
-                return balancer::serve_client(std::move(socket), worker, plane, balancer::ListenerRole::admin_only);
+            [&plane](net::Connection& connection, net::WorkerContext& worker) {
+                return balancer::serve_client(connection, worker, plane, balancer::ListenerRole::admin_only);
             },
             limit);
     }

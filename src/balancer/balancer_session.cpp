@@ -34,9 +34,10 @@ net::Response not_here(std::string_view path, ListenerRole role) {
 
 }  // namespace
 
-asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worker, DataPlane& plane,
-                                   ListenerRole role) {
-    net::TrackedConnection tracked(worker.connections, socket);
+asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::WorkerContext& worker,
+                                              DataPlane& plane, ListenerRole role) {
+    tcp::socket& socket = connection.socket;
+    net::TrackedConnection& tracked = connection.tracked;
     ProxyWorker& state = plane.workers[worker.index];
     const std::string client_ip = peer_address(socket);
     const std::string_view key_header = plane.options.key_policy.header_to_capture();
@@ -49,6 +50,9 @@ asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worke
         const auto read_ec = co_await net::read_request(socket, buffer, parser, tracked, plane.options.limits);
         out.clear();
         bool keep_alive = false;
+        if (net::went_idle(read_ec)) {
+            co_return net::SessionEnd::idle;
+        }
         if (read_ec) {
             if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
                 break;
@@ -81,6 +85,7 @@ asio::awaitable<void> serve_client(tcp::socket socket, net::WorkerContext& worke
     }
     boost::system::error_code ignored;
     socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_return net::SessionEnd::closed;
 }
 
 }  // namespace ringlb::balancer

@@ -28,9 +28,9 @@ struct DataPlane {
 
 // Serves one client connection: HTTP/1.1 keep-alive; ringlb's own endpoints answered here, every
 // other request forwarded by the proxy. Malformed or oversized requests get a 400 (431/413) and
-// the connection is closed.
-boost::asio::awaitable<void> serve_client(boost::asio::ip::tcp::socket socket,
-                                          net::WorkerContext& worker, DataPlane& plane,
-                                          ListenerRole role);
+// the connection is closed. Ends with SessionEnd::idle when the client has been quiet for long
+// (net/server.hpp).
+boost::asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::WorkerContext& worker,
+                                                     DataPlane& plane, ListenerRole role);
 
 }  // namespace ringlb::balancer

@@ -2,10 +2,11 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+
+#include "net/edge_read.hpp"
 
 namespace ringlb::balancer {
 
@@ -48,17 +49,6 @@ asio::awaitable<AttemptResult> read_answer(UpstreamConnection& connection,
                                            net::TrackedConnection& tracked, bool head_request,
                                            const ProxyOptions& options, net::ResponseHead& answer) {
     bool received = connection.buffer.size() > 0;
-    if (!received) {
-        // The request has only just been written, so the answer is rarely in yet, and a read now
-        // would be a recv that fails with EAGAIN: one wasted syscall per request. Letting this
-        // worker's other ready work run first gives the replica that time, and the read that
-        // follows usually finds the whole answer. A deadline that passed meanwhile found no
-        // operation to cancel, so it is checked here.
-        co_await asio::post(connection.socket.get_executor(), asio::use_awaitable);
-        if (tracked.entry().timed_out) {
-            co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};
-        }
-    }
     for (;;) {
         net::ResponseParser parser(answer);
         parser.body_limit(options.max_response_bytes);
@@ -75,8 +65,10 @@ asio::awaitable<AttemptResult> read_answer(UpstreamConnection& connection,
                     break;
                 }
             }
-            auto [ec, n] = co_await connection.socket.async_read_some(
-                connection.buffer.prepare(kReadChunk), kUseTuple);
+            // The request has only just been written, so the answer is rarely in yet:
+            // async_read_edge waits for it without a recv that would fail with EAGAIN.
+            auto [ec, n] = co_await net::async_read_edge(connection.socket,
+                                                         connection.buffer.prepare(kReadChunk), kUseTuple);
             if (ec) {
                 if (tracked.entry().timed_out) {
                     co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};

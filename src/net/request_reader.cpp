@@ -1,11 +1,11 @@
 #include "net/request_reader.hpp"
 
+#include "net/edge_read.hpp"
 #include "net/json_reply.hpp"
 
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -36,17 +36,6 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
         tracked.busy_for(limits.request_timeout);
     } else {
         tracked.idle_for(limits.idle_timeout);
-        // The previous answer has only just been written, so the client's next request is rarely
-        // in yet, and a read now would be a recv that fails with EAGAIN. Letting this worker's
-        // other ready work run first gives the client that time. A drain or deadline that came
-        // meanwhile found no operation to cancel, so it is checked here.
-        co_await asio::post(socket.get_executor(), asio::use_awaitable);
-        if (tracked.draining()) {
-            co_return error_code(http::error::end_of_stream);
-        }
-        if (tracked.entry().timed_out) {
-            co_return error_code(asio::error::operation_aborted);
-        }
     }
     std::size_t read_size = kFirstRead;
     for (;;) {
@@ -61,10 +50,16 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
                 co_return error_code{};
             }
         }
-        auto [ec, n] = co_await socket.async_read_some(buffer.prepare(read_size),
-                                                       asio::as_tuple(asio::use_awaitable));
+        // The previous answer has usually only just been written, so the client's next request is
+        // rarely in yet: async_read_edge waits for it without a recv that would fail with EAGAIN.
+        auto [ec, n] = co_await async_read_edge(socket, buffer.prepare(read_size),
+                                                asio::as_tuple(asio::use_awaitable));
         read_size = std::min(read_size * 2, kMaxRead);
         if (ec) {
+            if (!started && ec == asio::error::operation_aborted && tracked.entry().park_requested &&
+                !tracked.entry().timed_out) {
+                co_return error_code(asio::error::would_block);
+            }
             if (ec == asio::error::eof) {
                 co_return started ? error_code(http::error::partial_message)
                                   : error_code(http::error::end_of_stream);
@@ -89,6 +84,8 @@ Response read_failure_answer(const error_code& ec) {
     }
     return {http::status::bad_request, json_reply("<Error> malformed request: " + ec.message(), false)};
 }
+
+bool went_idle(const error_code& ec) { return ec == asio::error::would_block; }
 
 bool is_disconnect(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == http::error::partial_message ||

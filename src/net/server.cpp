@@ -75,10 +75,45 @@ void Server::accept(tcp::socket socket, WorkerContext& context) {
         return;
     }
     open_.fetch_add(1, std::memory_order_relaxed);
-    asio::co_spawn(context.io, session_(std::move(socket), context), [this](const std::exception_ptr& e) {
-        open_.fetch_sub(1, std::memory_order_relaxed);
-        log_if_failed(e, "connection_failed");
+    serve(std::make_unique<Connection>(std::move(socket), context.connections), context);
+}
+
+void Server::serve(std::unique_ptr<Connection> connection, WorkerContext& context) {
+    Connection& borrowed = *connection;
+    asio::co_spawn(context.io, session_(borrowed, context),
+                   [this, &context, owned = std::move(connection)](const std::exception_ptr& e,
+                                                                   SessionEnd end) mutable {
+                       log_if_failed(e, "connection_failed");
+                       if (!e && end == SessionEnd::idle) {
+                           hold(std::move(owned), context);
+                       } else {
+                           close(std::move(owned));
+                       }
+                   });
+}
+
+void Server::hold(std::unique_ptr<Connection> connection, WorkerContext& context) {
+    if (context.connections.draining()) {
+        close(std::move(connection));
+        return;
+    }
+    // Costs one epoll_ctl (Asio re-arms the socket for a wait), paid once per parking, never on
+    // the path of a busy connection.
+    Connection& held = *connection;
+    held.socket.async_wait(tcp::socket::wait_read, [this, &context, owned = std::move(connection)](
+                                                       const boost::system::error_code& ec) mutable {
+        // Cancelled: its idle timeout passed or the server is draining.
+        if (ec || owned->tracked.entry().timed_out || context.connections.draining()) {
+            close(std::move(owned));
+        } else {
+            serve(std::move(owned), context);
+        }
     });
+}
+
+void Server::close(std::unique_ptr<Connection> connection) {
+    connection.reset();
+    open_.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void Server::drain(Clock::duration grace) {

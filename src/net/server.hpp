@@ -25,6 +25,21 @@ struct WorkerContext {
     ConnectionSet connections;
 };
 
+// A client connection as the server holds it: the socket and its entry in the worker's
+// ConnectionSet. A session borrows it while it serves requests.
+struct Connection {
+    Connection(boost::asio::ip::tcp::socket s, ConnectionSet& set) : socket(std::move(s)), tracked(set, socket) {}
+
+    boost::asio::ip::tcp::socket socket;
+    TrackedConnection tracked;
+};
+
+// How a session ended. `idle`: the connection waited for its next request past the park time
+// (read_request's went_idle()); the session's buffers and coroutine frames are freed, the server
+// waits for the socket to become readable holding only the Connection, then starts the session
+// again. A connection idle past its idle timeout or open at a drain is closed while held.
+enum class SessionEnd { closed, idle };
+
 // At most `max` client connections at once over all workers (0: no limit). A connection past it
 // gets `refusal` (complete HTTP bytes, best effort, never waited for) and is closed at once.
 struct ConnectionLimit {
@@ -36,7 +51,7 @@ struct ConnectionLimit {
 // by `session` on the worker that accepted it, deadlines enforced per worker, graceful drain.
 class Server {
 public:
-    using Session = std::function<boost::asio::awaitable<void>(boost::asio::ip::tcp::socket, WorkerContext&)>;
+    using Session = std::function<boost::asio::awaitable<SessionEnd>(Connection&, WorkerContext&)>;
 
     // Binds every worker's listener (throws std::runtime_error when it cannot). With port 0 the
     // kernel picks one port and all workers share it.
@@ -63,6 +78,9 @@ private:
     struct Worker;
 
     void accept(boost::asio::ip::tcp::socket socket, WorkerContext& context);
+    void serve(std::unique_ptr<Connection> connection, WorkerContext& context);
+    void hold(std::unique_ptr<Connection> connection, WorkerContext& context);
+    void close(std::unique_ptr<Connection> connection);
 
     Session session_;
     ConnectionLimit limit_;

@@ -38,9 +38,8 @@ int run_server(const replica::ReplicaOptions& options) {
     const replica::Endpoints endpoints(options.server_id);
     net::WorkerPool pool(options.threads);
     net::Server server(pool, net::make_endpoint(options.host, options.port),
-                       [&](boost::asio::ip::tcp::socket socket, net::WorkerContext& worker) {
-                           return replica::serve_connection(std::move(socket), worker, endpoints,
-                                                            options.limits);
+                       [&](net::Connection& connection, net::WorkerContext& worker) {
+                           return replica::serve_connection(connection, worker, endpoints, options.limits);
                        });
     server.start();
 

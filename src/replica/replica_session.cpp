@@ -22,9 +22,10 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
-asio::awaitable<void> serve_connection(tcp::socket socket, net::WorkerContext& worker,
-                                       const Endpoints& endpoints, const net::HttpLimits& limits) {
-    net::TrackedConnection tracked(worker.connections, socket);
+asio::awaitable<net::SessionEnd> serve_connection(net::Connection& connection, net::WorkerContext& worker,
+                                                  const Endpoints& endpoints, const net::HttpLimits& limits) {
+    tcp::socket& socket = connection.socket;
+    net::TrackedConnection& tracked = connection.tracked;
     beast::flat_buffer buffer;
     net::RequestHead request;
     std::string out;
@@ -33,6 +34,9 @@ asio::awaitable<void> serve_connection(tcp::socket socket, net::WorkerContext& w
         const auto read_ec = co_await net::read_request(socket, buffer, parser, tracked, limits);
         out.clear();
         bool keep_alive = false;
+        if (net::went_idle(read_ec)) {
+            co_return net::SessionEnd::idle;
+        }
         if (read_ec) {
             if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
                 break;
@@ -51,6 +55,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, net::WorkerContext& w
     }
     boost::system::error_code ignored;
     socket.shutdown(tcp::socket::shutdown_send, ignored);
+    co_return net::SessionEnd::closed;
 }
 
 }  // namespace ringlb::replica

@@ -11,10 +11,9 @@ namespace ringlb::replica {
 
 // Serves one client connection: HTTP/1.1 keep-alive, requests answered by Endpoints, limits and
 // timeouts from HttpLimits. Malformed requests get a 400 (431/413 for oversized ones) and the
-// connection is closed.
-boost::asio::awaitable<void> serve_connection(boost::asio::ip::tcp::socket socket,
-                                              net::WorkerContext& worker,
-                                              const Endpoints& endpoints,
-                                              const net::HttpLimits& limits);
+// connection is closed. Ends with SessionEnd::idle when the client has been quiet for long
+// (net/server.hpp).
+boost::asio::awaitable<net::SessionEnd> serve_connection(net::Connection& connection, net::WorkerContext& worker,
+                                                         const Endpoints& endpoints, const net::HttpLimits& limits);
 
 }  // namespace ringlb::replica

@@ -3,13 +3,14 @@
 import concurrent.futures
 import os
 import signal
+import socket
 import threading
 import time
 
 import pytest
 import requests
 
-from procs import pid_alive
+from procs import pid_alive, read_answer
 
 ECHO_REPLICA = os.path.join(os.path.dirname(__file__), "echo_replica.py")
 
@@ -406,3 +407,15 @@ def test_ctrl_c_in_a_terminal_stops_replicas_in_order():
         assert wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5)
     finally:
         lb.stop()
+
+
+def test_quiet_client_connection_is_parked_and_served_again(start_balancer):
+    # Parked after 200 ms without a request (net/server.hpp); the client's next requests on the
+    # same connection are proxied as before, and the connection to the replica is reused.
+    lb = start_balancer()
+    with socket.create_connection(("127.0.0.1", lb.port), timeout=5) as sock:
+        for i in range(3):
+            sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\nX-Request-Id: %d\r\n\r\n" % i)
+            answer = read_answer(sock)
+            assert answer.startswith(b"HTTP/1.1 200 OK") and b"Hello from Server" in answer
+            time.sleep(0.5)

@@ -19,12 +19,6 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-std::string peer_address(const tcp::socket& socket) {
-    boost::system::error_code ec;
-    const auto endpoint = socket.remote_endpoint(ec);
-    return ec ? std::string("unknown") : endpoint.address().to_string();
-}
-
 // An answer for a request this listener does not serve, or one it refuses outright.
 net::Response not_here(std::string_view path, ListenerRole role) {
     const std::string where = role == ListenerRole::admin_only ? "' is not an admin endpoint"
@@ -39,7 +33,7 @@ asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::
     tcp::socket& socket = connection.socket;
     net::TrackedConnection& tracked = connection.tracked;
     ProxyWorker& state = plane.workers[worker.index];
-    const std::string client_ip = peer_address(socket);
+    const std::string client_ip = connection.peer.address().to_string();
     const std::string_view key_header = plane.options.key_policy.header_to_capture();
     boost::beast::flat_buffer buffer;
     net::RequestHead request;
@@ -50,9 +44,6 @@ asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::
         const auto read_ec = co_await net::read_request(socket, buffer, parser, tracked, plane.options.limits);
         out.clear();
         bool keep_alive = false;
-        if (net::went_idle(read_ec)) {
-            co_return net::SessionEnd::idle;
-        }
         if (read_ec) {
             if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
                 break;
@@ -81,6 +72,11 @@ asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::
         auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
         if (write_ec || !keep_alive) {
             break;
+        }
+        if (buffer.size() == 0) {
+            // No byte of a next request is in: the server waits for it without this session.
+            tracked.idle_for(plane.options.limits.idle_timeout);
+            co_return net::SessionEnd::idle;
         }
     }
     boost::system::error_code ignored;

@@ -42,14 +42,10 @@ void ConnectionSet::drain(Clock::duration grace) {
 
 void ConnectionSet::expire(Clock::time_point now, bool force) {
     for (Entry& entry : entries_) {
-        boost::system::error_code ignored;
         if (force || entry.deadline <= now) {
             entry.timed_out = true;
             entry.deadline = Clock::time_point::max();
-            entry.socket->cancel(ignored);
-        } else if (entry.idle && !entry.park_requested && now - entry.idle_since >= 2 * tick_) {
-            // Two ticks, not one: a client that paused just before a tick is not parked.
-            entry.park_requested = true;
+            boost::system::error_code ignored;
             entry.socket->cancel(ignored);
         }
     }

@@ -49,6 +49,10 @@ struct SocketAccess : Socket {
     static auto& implementation(Socket& socket) { return (socket.*(&SocketAccess::impl_)).get_implementation(); }
 };
 
+// The operation's work, run by the reactor when the flag is set or an event has come. With a
+// buffer: the read. Without one (an empty buffer): nothing; the operation just completes, which
+// makes a wait for readability that costs no syscall (Asio's async_wait re-arms the socket with
+// epoll_ctl every time).
 class EdgeReadOpBase : public asio::detail::reactor_op {
 public:
     EdgeReadOpBase(asio::detail::socket_type socket, asio::mutable_buffer buffer, func_type complete_func)
@@ -58,6 +62,9 @@ public:
 
     static status do_perform(reactor_op* base) {
         auto* op = static_cast<EdgeReadOpBase*>(base);
+        if (op->buffer_.size() == 0) {
+            return done;  // a wait: readable, or at least an event came since the last short read
+        }
         if (!asio::detail::socket_ops::non_blocking_recv1(op->socket_, op->buffer_.data(), op->buffer_.size(), 0,
                                                           true, op->ec_, op->bytes_transferred_)) {
             return not_done;  // EAGAIN: wait for the next event
@@ -71,7 +78,8 @@ private:
     asio::mutable_buffer buffer_;
 };
 
-template <typename Handler, typename IoExecutor>
+// Handler: void(error_code, bytes), or void(error_code) for a wait (IsWait).
+template <typename Handler, typename IoExecutor, bool IsWait>
 class EdgeReadOp : public EdgeReadOpBase {
 public:
     BOOST_ASIO_DEFINE_HANDLER_PTR(EdgeReadOp);
@@ -90,8 +98,7 @@ public:
         auto* op = static_cast<EdgeReadOp*>(base);
         ptr p = {std::addressof(op->handler_), op, op};
         asio::detail::handler_work<Handler, IoExecutor> work(std::move(op->work_));
-        asio::detail::binder2<Handler, boost::system::error_code, std::size_t> bound(op->handler_, op->ec_,
-                                                                                     op->bytes_transferred_);
+        auto bound = bind_result(op);
         p.h = std::addressof(bound.handler_);
         p.reset();
         if (owner) {
@@ -101,13 +108,22 @@ public:
     }
 
 private:
+    static auto bind_result(EdgeReadOp* op) {
+        if constexpr (IsWait) {
+            return asio::detail::binder1<Handler, boost::system::error_code>(op->handler_, op->ec_);
+        } else {
+            return asio::detail::binder2<Handler, boost::system::error_code, std::size_t>(op->handler_, op->ec_,
+                                                                                          op->bytes_transferred_);
+        }
+    }
+
     Handler handler_;
     asio::detail::handler_work<Handler, IoExecutor> work_;
 };
 
-template <typename Handler>
+template <bool IsWait, typename Handler>
 void start_edge_read(Socket& socket, asio::mutable_buffer buffer, Handler&& handler) {
-    using Op = EdgeReadOp<std::decay_t<Handler>, Socket::executor_type>;
+    using Op = EdgeReadOp<std::decay_t<Handler>, Socket::executor_type, IsWait>;
     auto& impl = SocketAccess::implementation(socket);
     auto& reactor = asio::use_service<asio::detail::reactor>(
         asio::query(socket.get_executor(), asio::execution::context));
@@ -132,9 +148,22 @@ auto async_read_edge(boost::asio::ip::tcp::socket& socket, boost::asio::mutable_
                      CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, std::size_t)>(
         [](auto handler, boost::asio::ip::tcp::socket* s, boost::asio::mutable_buffer b) {
-            edge_read_detail::start_edge_read(*s, b, std::move(handler));
+            edge_read_detail::start_edge_read<false>(*s, b, std::move(handler));
         },
         token, &socket, buffer);
+}
+
+// Completes (with an error_code) when the socket may have bytes to read: at once if an event
+// came since its last short read, else at its next event. Costs no syscall, and holds no buffer
+// while it waits. The read that follows may still find nothing now and then (the event may have
+// been a close, or bytes an earlier read already took); it then waits as async_read_edge does.
+template <typename CompletionToken>
+auto async_wait_edge(boost::asio::ip::tcp::socket& socket, CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
+        [](auto handler, boost::asio::ip::tcp::socket* s) {
+            edge_read_detail::start_edge_read<true>(*s, boost::asio::mutable_buffer(), std::move(handler));
+        },
+        token, &socket);
 }
 
 }  // namespace ringlb::net

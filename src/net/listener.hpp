@@ -33,8 +33,8 @@ std::optional<boost::asio::ip::tcp::endpoint> parse_host_port(std::string_view t
 // Formats an endpoint as HOST:PORT ([HOST]:PORT for IPv6).
 std::string to_string(const boost::asio::ip::tcp::endpoint& endpoint);
 
-// Accepts connections until the acceptor is closed, handing each one to on_accept with
-// TCP_NODELAY set. Transient failures (out of file descriptors) pause briefly instead of spinning.
+// Accepts connections until the acceptor is closed, handing each one to on_accept(socket, peer)
+// with TCP_NODELAY set. Transient failures (out of file descriptors) pause briefly instead of spinning.
 template <class OnAccept>
 boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
                                          OnAccept on_accept);

@@ -14,8 +14,9 @@ template <class OnAccept>
 boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
                                          OnAccept on_accept) {
     namespace asio = boost::asio;
+    asio::ip::tcp::endpoint peer;  // filled by accept4 itself: no getpeername later
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+        auto [ec, socket] = co_await acceptor.async_accept(peer, asio::as_tuple(asio::use_awaitable));
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) {
             co_return;
         }
@@ -27,7 +28,7 @@ boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& accepto
         }
         boost::system::error_code ignored;
         socket.set_option(asio::ip::tcp::no_delay(true), ignored);
-        on_accept(std::move(socket));
+        on_accept(std::move(socket), peer);
     }
 }
 

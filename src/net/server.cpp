@@ -6,6 +6,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/post.hpp>
 
+#include "net/edge_read.hpp"
 #include "net/listener.hpp"
 #include "net/log.hpp"
 
@@ -57,13 +58,15 @@ void Server::start() {
         WorkerContext& context = worker->context;
         asio::co_spawn(context.io, context.connections.run_ticker(),
                        [](const std::exception_ptr& e) { log_if_failed(e, "ticker_failed"); });
-        auto on_accept = [this, &context](tcp::socket socket) { accept(std::move(socket), context); };
+        auto on_accept = [this, &context](tcp::socket socket, const tcp::endpoint& peer) {
+            accept(std::move(socket), peer, context);
+        };
         asio::co_spawn(context.io, accept_loop(worker->acceptor, on_accept),
                        [](const std::exception_ptr& e) { log_if_failed(e, "accept_failed"); });
     }
 }
 
-void Server::accept(tcp::socket socket, WorkerContext& context) {
+void Server::accept(tcp::socket socket, const tcp::endpoint& peer, WorkerContext& context) {
     if (limit_.max != 0 && open_.load(std::memory_order_relaxed) >= limit_.max) {
         refused_.fetch_add(1, std::memory_order_relaxed);
         // A new socket's send buffer is empty, so this short write completes at once or not at all.
@@ -75,7 +78,7 @@ void Server::accept(tcp::socket socket, WorkerContext& context) {
         return;
     }
     open_.fetch_add(1, std::memory_order_relaxed);
-    serve(std::make_unique<Connection>(std::move(socket), context.connections), context);
+    serve(std::make_unique<Connection>(std::move(socket), peer, context.connections), context);
 }
 
 void Server::serve(std::unique_ptr<Connection> connection, WorkerContext& context) {
@@ -97,11 +100,9 @@ void Server::hold(std::unique_ptr<Connection> connection, WorkerContext& context
         close(std::move(connection));
         return;
     }
-    // Costs one epoll_ctl (Asio re-arms the socket for a wait), paid once per parking, never on
-    // the path of a busy connection.
     Connection& held = *connection;
-    held.socket.async_wait(tcp::socket::wait_read, [this, &context, owned = std::move(connection)](
-                                                       const boost::system::error_code& ec) mutable {
+    async_wait_edge(held.socket, [this, &context, owned = std::move(connection)](
+                                     const boost::system::error_code& ec) mutable {
         // Cancelled: its idle timeout passed or the server is draining.
         if (ec || owned->tracked.entry().timed_out || context.connections.draining()) {
             close(std::move(owned));

@@ -25,19 +25,23 @@ struct WorkerContext {
     ConnectionSet connections;
 };
 
-// A client connection as the server holds it: the socket and its entry in the worker's
-// ConnectionSet. A session borrows it while it serves requests.
+// A client connection as the server holds it: the socket, the client's address and its entry in
+// the worker's ConnectionSet. A session borrows it while it serves requests.
 struct Connection {
-    Connection(boost::asio::ip::tcp::socket s, ConnectionSet& set) : socket(std::move(s)), tracked(set, socket) {}
+    Connection(boost::asio::ip::tcp::socket s, const boost::asio::ip::tcp::endpoint& from, ConnectionSet& set)
+        : socket(std::move(s)), peer(from), tracked(set, socket) {}
 
     boost::asio::ip::tcp::socket socket;
+    boost::asio::ip::tcp::endpoint peer;
     TrackedConnection tracked;
 };
 
-// How a session ended. `idle`: the connection waited for its next request past the park time
-// (read_request's went_idle()); the session's buffers and coroutine frames are freed, the server
-// waits for the socket to become readable holding only the Connection, then starts the session
-// again. A connection idle past its idle timeout or open at a drain is closed while held.
+// How a session ended. `idle`: it answered every request it had, kept the connection alive and
+// marked it idle (TrackedConnection::idle_for). The server then holds the bare Connection, with
+// no session, buffers or coroutine frames, until the socket has bytes to read, and starts the
+// session again; a held connection whose idle timeout passes, or that is open at a drain, is
+// closed. This is what keeps an idle keep-alive client cheap, and the wait costs no syscall
+// (net/edge_read.hpp).
 enum class SessionEnd { closed, idle };
 
 // At most `max` client connections at once over all workers (0: no limit). A connection past it
@@ -77,7 +81,8 @@ public:
 private:
     struct Worker;
 
-    void accept(boost::asio::ip::tcp::socket socket, WorkerContext& context);
+    void accept(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer,
+                WorkerContext& context);
     void serve(std::unique_ptr<Connection> connection, WorkerContext& context);
     void hold(std::unique_ptr<Connection> connection, WorkerContext& context);
     void close(std::unique_ptr<Connection> connection);

@@ -53,9 +53,9 @@ def test_keep_alive_serves_many_requests_on_one_connection(start_replica):
     assert received.count(b"Hello from Server: 5") == count
 
 
-def test_quiet_keep_alive_connection_is_parked_and_served_again(start_replica):
-    # A connection quiet for more than two deadline ticks (200 ms) is parked: its session ends
-    # and the server holds the bare socket. The next request on it must be served as before.
+def test_quiet_keep_alive_connection_is_held_and_served_again(start_replica):
+    # Between requests a keep-alive connection is held without its session (net/server.hpp);
+    # every next request on it, even after a pause, must be served as before.
     replica = start_replica(4)
     with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
         for _ in range(3):
@@ -63,19 +63,19 @@ def test_quiet_keep_alive_connection_is_parked_and_served_again(start_replica):
             answer = read_answer(sock)
             assert answer.startswith(b"HTTP/1.1 200 OK") and b"Hello from Server: 4" in answer
             time.sleep(0.5)
-        # A request that arrives in pieces after a parking is still one request.
+        # A request that arrives in pieces after a pause is still one request.
         sock.sendall(b"GET /home HTTP/1.1\r\n")
         time.sleep(0.05)
         sock.sendall(b"Host: x\r\n\r\n")
         assert read_answer(sock).startswith(b"HTTP/1.1 200 OK")
 
 
-def test_sigterm_closes_parked_connections(start_replica):
+def test_sigterm_closes_held_connections(start_replica):
     replica = start_replica()
     with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
         sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")
         assert read_answer(sock).startswith(b"HTTP/1.1 200 OK")
-        time.sleep(0.5)  # parked by now
+        time.sleep(0.5)  # held without a session
         replica.signal(signal.SIGTERM)
         assert replica.wait(timeout=5) == 0
         assert sock.recv(1) == b""

@@ -132,6 +132,44 @@ TEST_F(EdgeReadTest, PeerCloseIsEndOfFile) {
     EXPECT_EQ(result->ec, asio::error::eof);
 }
 
+TEST_F(EdgeReadTest, AWaitAfterAShortReadEndsWhenBytesCome) {
+    send("first");
+    start_read(64);
+    ASSERT_TRUE(run_until_done());
+    std::optional<boost::system::error_code> waited;
+    async_wait_edge(server, [&waited](boost::system::error_code ec) { waited = ec; });
+    io.run_for(50ms);
+    io.restart();
+    EXPECT_FALSE(waited) << "nothing was sent, yet the wait ended";
+    send("second");
+    for (int i = 0; i < 200 && !waited; ++i) {
+        io.run_for(10ms);
+        io.restart();
+    }
+    ASSERT_TRUE(waited);
+    EXPECT_FALSE(*waited);
+    start_read(64);
+    ASSERT_TRUE(run_until_done());
+    EXPECT_EQ(received(), "second");
+}
+
+TEST_F(EdgeReadTest, AWaitIsCancelled) {
+    send("first");
+    start_read(64);
+    ASSERT_TRUE(run_until_done());
+    std::optional<boost::system::error_code> waited;
+    async_wait_edge(server, [&waited](boost::system::error_code ec) { waited = ec; });
+    io.run_for(20ms);
+    io.restart();
+    server.cancel();
+    for (int i = 0; i < 200 && !waited; ++i) {
+        io.run_for(10ms);
+        io.restart();
+    }
+    ASSERT_TRUE(waited);
+    EXPECT_EQ(*waited, asio::error::operation_aborted);
+}
+
 TEST_F(EdgeReadTest, APendingReadIsFreedWithItsContext) {
     // Nothing to assert but that the sanitizer builds see no leak: the operation is destroyed,
     // not run, when the context goes away with it pending.

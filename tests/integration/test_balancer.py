@@ -308,7 +308,7 @@ def test_concurrent_admin_calls_with_traffic_stay_consistent(start_balancer):
     removed = sum(1 for kind, code in results if kind == "rm" and code == 200)
     assert all(code in (200, 400) for _, code in results), results
     final = rep(lb)["message"]
-    assert final["N"] == 3 + added - removed == len(final["replicas"])
+    assert final["N"] == 8 + added - removed == len(final["replicas"])
     assert len(set(final["replicas"])) == final["N"]
     metrics = requests.get(lb.url("/metrics"), timeout=10).text
     assert f"ringlb_replicas {final['N']}\n" in metrics

@@ -44,6 +44,9 @@ asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::
         const auto read_ec = co_await net::read_request(socket, buffer, parser, tracked, plane.options.limits);
         out.clear();
         bool keep_alive = false;
+        if (net::went_idle(read_ec)) {
+            co_return net::SessionEnd::idle;
+        }
         if (read_ec) {
             if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
                 break;
@@ -72,11 +75,6 @@ asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::
         auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
         if (write_ec || !keep_alive) {
             break;
-        }
-        if (buffer.size() == 0) {
-            // No byte of a next request is in: the server waits for it without this session.
-            tracked.idle_for(plane.options.limits.idle_timeout);
-            co_return net::SessionEnd::idle;
         }
     }
     boost::system::error_code ignored;

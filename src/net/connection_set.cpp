@@ -42,10 +42,17 @@ void ConnectionSet::drain(Clock::duration grace) {
 
 void ConnectionSet::expire(Clock::time_point now, bool force) {
     for (Entry& entry : entries_) {
+        boost::system::error_code ignored;
         if (force || entry.deadline <= now) {
             entry.timed_out = true;
             entry.deadline = Clock::time_point::max();
-            boost::system::error_code ignored;
+            entry.socket->cancel(ignored);
+        } else if (entry.idle && entry.parkable && !entry.park_requested && now - entry.idle_since >= 2 * tick_) {
+            // Two ticks, not one: a client that paused just before a tick is not parked. Only
+            // connections that have begun a request: a client that has never sent a byte would
+            // wake its parked socket at once (the reactor has not yet seen a short read there),
+            // so it just waits in its session until its idle timeout.
+            entry.park_requested = true;
             entry.socket->cancel(ignored);
         }
     }

@@ -18,6 +18,12 @@ using Clock = std::chrono::steady_clock;
 // The client connections of one worker, with their deadlines. Touched only from that worker's
 // thread, so nothing here locks.
 //
+// It also finds connections that have waited for their next request for at least two ticks and
+// cancels their read with park_requested set: their session then ends, giving back its buffers
+// and coroutine frames, and the server holds the bare socket until it becomes readable (see
+// SessionEnd in net/server.hpp). Busy keep-alive clients, whose next request comes within
+// milliseconds, are never parked; 10 000 idle ones cost a socket each, not a session each.
+//
 // Timeouts are enforced by one ticker per worker instead of a timer per operation: arming an
 // Asio timer per request costs a timerfd update (a syscall) whenever it becomes the earliest,
 // while writing a deadline into the entry costs nothing. The price is precision: a deadline fires
@@ -26,14 +32,17 @@ class ConnectionSet {
 public:
     using Hook = boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
 
-    // One per live connection; lives in the connection's coroutine frame and unlinks itself when
+    // One per live connection; lives beside the connection's socket and unlinks itself when
     // destroyed.
     struct Entry : Hook {
         explicit Entry(boost::asio::ip::tcp::socket& s) : socket(&s) {}
         boost::asio::ip::tcp::socket* socket;
         Clock::time_point deadline = Clock::time_point::max();
-        bool idle = true;       // between requests: safe to close when draining
-        bool timed_out = false;  // set when the ticker cancelled it for passing its deadline
+        Clock::time_point idle_since;  // when it last began waiting for a request
+        bool idle = false;              // between requests: safe to close when draining
+        bool timed_out = false;         // set when the ticker cancelled it for passing its deadline
+        bool parkable = false;          // has begun a request (so its last read came back short)
+        bool park_requested = false;    // set when the ticker cancelled its read for idling long
     };
 
     ConnectionSet(boost::asio::io_context& ctx, Clock::duration tick);
@@ -75,6 +84,7 @@ class TrackedConnection {
 public:
     TrackedConnection(ConnectionSet& set, boost::asio::ip::tcp::socket& socket)
         : set_(set), entry_(socket) {
+        entry_.idle_since = set_.now();
         set_.add(entry_);
     }
     ~TrackedConnection() { set_.on_removed(); }
@@ -86,12 +96,20 @@ public:
     // Marks the connection busy until `timeout` from now.
     void busy_for(Clock::duration timeout) {
         entry_.idle = false;
+        entry_.parkable = true;
         entry_.deadline = set_.now() + timeout;
     }
-    // Marks the connection idle (waiting for a next request) until `timeout` from now.
+    // Marks the connection idle (waiting for a next request) until `timeout` from now. A
+    // connection that is idle already (a session started again after a parking) keeps its
+    // clock: being woken without a request does not extend its idle timeout.
     void idle_for(Clock::duration timeout) {
+        entry_.park_requested = false;
+        if (entry_.idle) {
+            return;
+        }
         entry_.idle = true;
-        entry_.deadline = set_.now() + timeout;
+        entry_.idle_since = set_.now();
+        entry_.deadline = entry_.idle_since + timeout;
     }
 
 private:

@@ -50,12 +50,17 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
                 co_return error_code{};
             }
         }
-        // When the rest of the request is not in yet, async_read_edge waits for it without a recv
-        // that would fail with EAGAIN.
+        // The previous answer has usually only just been written, so the client's next request is
+        // rarely in yet: async_read_edge waits for it without a recv that would fail with EAGAIN,
+        // and without a syscall at all.
         auto [ec, n] = co_await async_read_edge(socket, buffer.prepare(read_size),
                                                 asio::as_tuple(asio::use_awaitable));
         read_size = std::min(read_size * 2, kMaxRead);
         if (ec) {
+            if (!started && ec == asio::error::operation_aborted && tracked.entry().park_requested &&
+                !tracked.entry().timed_out) {
+                co_return error_code(asio::error::would_block);
+            }
             if (ec == asio::error::eof) {
                 co_return started ? error_code(http::error::partial_message)
                                   : error_code(http::error::end_of_stream);
@@ -80,6 +85,8 @@ Response read_failure_answer(const error_code& ec) {
     }
     return {http::status::bad_request, json_reply("<Error> malformed request: " + ec.message(), false)};
 }
+
+bool went_idle(const error_code& ec) { return ec == asio::error::would_block; }
 
 bool is_disconnect(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == http::error::partial_message ||

@@ -16,10 +16,15 @@ namespace ringlb::net {
 // one (pipelining) first. While no byte of the request has arrived the connection counts as idle
 // (idle_timeout, and a drain may close it); from the first byte on it is busy (request_timeout).
 // Errors are values: http::error::end_of_stream when the client closed cleanly between requests,
-// operation_aborted when a deadline or drain cut it, a Beast parse error for malformed input.
+// operation_aborted when a deadline or drain cut it, a Beast parse error for malformed input, and
+// went_idle() when no byte of a next request came for a while (the ConnectionSet parked it): the
+// session should then end with SessionEnd::idle, so the server holds the connection without it.
 boost::asio::awaitable<boost::system::error_code> read_request(
     boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
     RequestParser& parser, TrackedConnection& tracked, const HttpLimits& limits);
+
+// True when read_request gave up waiting for a next request that had not begun (see above).
+bool went_idle(const boost::system::error_code& ec);
 
 // True for errors that mean the client went away or was cut off, which deserve no answer.
 bool is_disconnect(const boost::system::error_code& ec);

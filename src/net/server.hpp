@@ -36,12 +36,11 @@ struct Connection {
     TrackedConnection tracked;
 };
 
-// How a session ended. `idle`: it answered every request it had, kept the connection alive and
-// marked it idle (TrackedConnection::idle_for). The server then holds the bare Connection, with
-// no session, buffers or coroutine frames, until the socket has bytes to read, and starts the
-// session again; a held connection whose idle timeout passes, or that is open at a drain, is
-// closed. This is what keeps an idle keep-alive client cheap, and the wait costs no syscall
-// (net/edge_read.hpp).
+// How a session ended. `idle`: its client sent nothing for a while (read_request's went_idle()).
+// The session's buffers and coroutine frames are freed; the server holds the bare Connection
+// until the socket is readable, at no syscall (net/edge_read.hpp), and then starts the session
+// again. A held connection whose idle timeout passes, or that is open at a drain, is closed.
+// Busy keep-alive clients keep their session from request to request.
 enum class SessionEnd { closed, idle };
 
 // At most `max` client connections at once over all workers (0: no limit). A connection past it

@@ -34,6 +34,9 @@ asio::awaitable<net::SessionEnd> serve_connection(net::Connection& connection, n
         const auto read_ec = co_await net::read_request(socket, buffer, parser, tracked, limits);
         out.clear();
         bool keep_alive = false;
+        if (net::went_idle(read_ec)) {
+            co_return net::SessionEnd::idle;
+        }
         if (read_ec) {
             if (net::is_disconnect(read_ec) || tracked.entry().timed_out) {
                 break;
@@ -48,11 +51,6 @@ asio::awaitable<net::SessionEnd> serve_connection(net::Connection& connection, n
         auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
         if (write_ec || !keep_alive) {
             break;
-        }
-        if (buffer.size() == 0) {
-            // No byte of a next request is in: the server waits for it without this session.
-            tracked.idle_for(limits.idle_timeout);
-            co_return net::SessionEnd::idle;
         }
     }
     boost::system::error_code ignored;

@@ -412,8 +412,8 @@ def test_ctrl_c_in_a_terminal_stops_replicas_in_order():
 
 
 def test_quiet_client_connection_is_held_and_served_again(start_balancer):
-    # Between requests the connection is held without its session (net/server.hpp); the client's
-    # next requests on it, even after a pause, are proxied as before.
+    # Parked after 200 ms without a request (net/server.hpp); the client's next requests on the
+    # same connection are proxied as before.
     lb = start_balancer()
     with socket.create_connection(("127.0.0.1", lb.port), timeout=5) as sock:
         for i in range(3):

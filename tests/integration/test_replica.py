@@ -54,8 +54,8 @@ def test_keep_alive_serves_many_requests_on_one_connection(start_replica):
 
 
 def test_quiet_keep_alive_connection_is_held_and_served_again(start_replica):
-    # Between requests a keep-alive connection is held without its session (net/server.hpp);
-    # every next request on it, even after a pause, must be served as before.
+    # A connection quiet for more than two deadline ticks (200 ms) is parked: its session ends and
+    # the server holds the bare socket (net/server.hpp). Its next request must be served as before.
     replica = start_replica(4)
     with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
         for _ in range(3):
@@ -75,7 +75,7 @@ def test_sigterm_closes_held_connections(start_replica):
     with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
         sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")
         assert read_answer(sock).startswith(b"HTTP/1.1 200 OK")
-        time.sleep(0.5)  # held without a session
+        time.sleep(0.5)  # parked by now
         replica.signal(signal.SIGTERM)
         assert replica.wait(timeout=5) == 0
         assert sock.recv(1) == b""

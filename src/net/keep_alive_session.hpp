@@ -1,0 +1,79 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "net/http_limits.hpp"
+#include "net/request_parser.hpp"
+#include "net/request_reader.hpp"
+#include "net/response.hpp"
+#include "net/server.hpp"
+
+namespace ringlb::net {
+
+// The request loop of one client connection, shared by ringlb and ringlb-server: HTTP/1.1
+// keep-alive and pipelining, malformed or oversized requests answered by read_failure_answer()
+// and closed, SessionEnd::idle when the client went quiet (net/server.hpp), a clean close at the
+// end.
+//
+// `answer(request, keep_alive, out)` appends the complete answer to `out` and returns whether
+// the connection may stay open (it is given whether the client and a drain allow it). It may
+// return bool, or awaitable<bool> when answering waits on something (the proxy does).
+// `key_header` and `keep_headers` are the RequestParser's.
+template <class Answer>
+boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, WorkerContext& worker,
+                                                    const HttpLimits& limits,
+                                                    std::string_view key_header, bool keep_headers,
+                                                    Answer answer) {
+    constexpr bool kAwaits =
+        std::is_same_v<std::invoke_result_t<Answer&, RequestHead&, bool, std::string&>,
+                       boost::asio::awaitable<bool>>;
+    boost::beast::flat_buffer buffer;
+    RequestHead request;
+    std::string out;
+    while (!worker.connections.draining()) {
+        RequestParser parser(request, key_header, keep_headers);
+        const auto read_ec =
+            co_await read_request(connection.socket, buffer, parser, connection.tracked, limits);
+        if (went_idle(read_ec)) {
+            co_return SessionEnd::idle;
+        }
+        out.clear();
+        bool keep_alive = false;
+        if (read_ec) {
+            if (is_disconnect(read_ec) || connection.tracked.entry().timed_out) {
+                break;
+            }
+            serialize(read_failure_answer(read_ec), worker.connections.http_date(), false, false,
+                      out);
+        } else {
+            keep_alive = parser.keep_alive() && !worker.connections.draining();
+            if constexpr (kAwaits) {
+                keep_alive = co_await answer(request, keep_alive, out);
+            } else {
+                keep_alive = answer(request, keep_alive, out);
+            }
+        }
+        // The answer may have taken a while: the client gets the full request timeout to take it.
+        connection.tracked.busy_for(limits.request_timeout);
+        auto [write_ec, written] =
+            co_await boost::asio::async_write(connection.socket, boost::asio::buffer(out),
+                                              boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (write_ec || !keep_alive) {
+            break;
+        }
+    }
+    boost::system::error_code ignored;
+    connection.socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    co_return SessionEnd::closed;
+}
+
+}  // namespace ringlb::net

@@ -136,6 +136,7 @@ asio::awaitable<ExchangeResult> exchange(net::WorkerContext& worker, UpstreamPoo
     if (!connected.connection) {
         co_return ExchangeResult{ExchangeOutcome::unreachable, connected.error};
     }
+    pool.lend_buffer(*connected.connection);
     auto attempt = co_await exchange_on(worker, *connected.connection, request, head_request, options, answer);
     if (attempt.result.outcome == ExchangeOutcome::answered && attempt.keep_alive) {
         pool.give_back(backend.uid(), std::move(connected.connection), worker.connections.now());

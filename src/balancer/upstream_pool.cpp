@@ -15,6 +15,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t backend_uid
         auto connection = std::move(idle.back());
         idle.pop_back();
         if (now - connection->idle_since < kMaxIdleAge) {
+            lend_buffer(*connection);
             return connection;
         }
     }
@@ -23,6 +24,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t backend_uid
 
 void UpstreamPool::give_back(std::uint64_t backend_uid, std::unique_ptr<UpstreamConnection> connection,
                              Clock::time_point now) {
+    keep_buffer(*connection);
     auto& idle = idle_[backend_uid];
     if (idle.size() < max_idle_) {
         connection->idle_since = now;
@@ -37,6 +39,25 @@ void UpstreamPool::keep_only(const RoutingSnapshot& snapshot) {
                                 return backend && backend->uid() == entry.first;
                             });
     });
+}
+
+void UpstreamPool::lend_buffer(UpstreamConnection& connection) {
+    if (connection.buffer.capacity() == 0 && !spare_buffers_.empty()) {
+        connection.buffer = std::move(spare_buffers_.back());
+        spare_buffers_.pop_back();
+    }
+}
+
+void UpstreamPool::keep_buffer(UpstreamConnection& connection) {
+    // A buffer still holding bytes past the last answer stays with its connection.
+    if (connection.buffer.size() != 0 || connection.buffer.capacity() == 0) {
+        return;
+    }
+    if (spare_buffers_.size() < kMaxSpareBuffers) {
+        spare_buffers_.push_back(std::move(connection.buffer));  // leaves the connection none
+    } else {
+        connection.buffer = boost::beast::flat_buffer();
+    }
 }
 
 std::size_t UpstreamPool::idle_count() const {

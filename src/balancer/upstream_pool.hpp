@@ -22,8 +22,13 @@ struct UpstreamConnection {
     std::chrono::steady_clock::time_point idle_since;
 };
 
-// One worker's idle connections to each replica (keyed by Backend::uid). Only that worker's
-// thread touches it.
+// One worker's idle connections to each replica (keyed by Backend::uid), and the read buffers
+// they are not using. Only that worker's thread touches it.
+//
+// An idle connection holds no read buffer: give_back moves its (empty) buffer to a short list of
+// spares and take hands one back. A burst of traffic can leave hundreds of connections in the
+// pool; without this each would keep its 16 KiB buffer for as long as it stays there. The spares
+// let the next exchange reuse a buffer instead of allocating one.
 class UpstreamPool {
 public:
     using Clock = std::chrono::steady_clock;
@@ -35,7 +40,8 @@ public:
     // to close them itself (ringlb-server's default idle timeout is 60 s), and a request sent
     // into that race fails.
     std::unique_ptr<UpstreamConnection> take(std::uint64_t backend_uid, Clock::time_point now);
-    // Keeps a connection for reuse, unless the replica already has max_idle_per_replica.
+    // Keeps a connection for reuse, unless the replica already has max_idle_per_replica. Either
+    // way its read buffer, when empty, goes to the spares.
     void give_back(std::uint64_t backend_uid, std::unique_ptr<UpstreamConnection> connection,
                    Clock::time_point now);
 
@@ -45,8 +51,17 @@ public:
 
     std::size_t idle_count() const;
 
+    // Gives a connection that has no read buffer a spare one, if there is one.
+    void lend_buffer(UpstreamConnection& connection);
+    std::size_t spare_buffers() const { return spare_buffers_.size(); }
+    // More than this many spare buffers are freed rather than kept.
+    static constexpr std::size_t kMaxSpareBuffers = 16;
+
 private:
+    void keep_buffer(UpstreamConnection& connection);
+
     std::size_t max_idle_;
+    std::vector<boost::beast::flat_buffer> spare_buffers_;
     std::unordered_map<std::uint64_t, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
 };
 

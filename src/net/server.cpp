@@ -2,8 +2,9 @@
 
 #include <exception>
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 
 #include "net/edge_read.hpp"
@@ -30,6 +31,21 @@ void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
         log::error(what, {{"error", e.what()}});
     }
 }
+
+// Allocates exactly what is asked, with plain new and delete. Asio's default handler allocator
+// reuses a per-thread block of whatever size an earlier operation needed (an accept's 336 bytes
+// for a 143-byte wait), which suits short operations but would make each held connection keep
+// the larger block for as long as it is held.
+template <typename T>
+struct ExactAllocator {
+    using value_type = T;
+    ExactAllocator() = default;
+    template <typename U>
+    ExactAllocator(const ExactAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
+    friend bool operator==(ExactAllocator, ExactAllocator) noexcept { return true; }
+};
 
 }  // namespace
 
@@ -101,15 +117,15 @@ void Server::hold(std::unique_ptr<Connection> connection, WorkerContext& context
         return;
     }
     Connection& held = *connection;
-    async_wait_edge(held.socket, [this, &context, owned = std::move(connection)](
-                                     const boost::system::error_code& ec) mutable {
+    auto on_readable = [this, &context, owned = std::move(connection)](const boost::system::error_code& ec) mutable {
         // Cancelled: its idle timeout passed or the server is draining.
         if (ec || owned->tracked.entry().timed_out || context.connections.draining()) {
             close(std::move(owned));
         } else {
             serve(std::move(owned), context);
         }
-    });
+    };
+    async_wait_edge(held.socket, asio::bind_allocator(ExactAllocator<void>(), std::move(on_readable)));
 }
 
 void Server::close(std::unique_ptr<Connection> connection) {

@@ -34,7 +34,7 @@ void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
 
 // Allocates exactly what is asked, with plain new and delete. Asio's default handler allocator
 // reuses a per-thread block of whatever size an earlier operation needed (an accept's 336 bytes
-// for a 143-byte wait), which suits short operations but would make each held connection keep
+// for a 104-byte wait), which suits short operations but would make each held connection keep
 // the larger block for as long as it is held.
 template <typename T>
 struct ExactAllocator {

@@ -14,6 +14,15 @@ set_target_properties(xxhash::xxhash PROPERTIES
   IMPORTED_LOCATION ${XXHASH_LIBRARY}
   INTERFACE_INCLUDE_DIRECTORIES ${XXHASH_INCLUDE_DIR})
 
+# jemalloc, for the programs (src/allocator). A static build takes the archive.
+if(NOT RINGLB_SANITIZE)
+  if(RINGLB_STATIC)
+    find_library(JEMALLOC_LIBRARY NAMES libjemalloc.a REQUIRED)
+  else()
+    find_library(JEMALLOC_LIBRARY NAMES jemalloc REQUIRED)
+  endif()
+endif()
+
 if(RINGLB_TESTS)
   find_package(GTest REQUIRED CONFIG)
 endif()

@@ -124,3 +124,26 @@ def read_answer(sock):
     while len(body) < length:
         body += sock.recv(4096)
     return head + b"\r\n\r\n" + body
+
+
+def allocator_of(pid, timeout=2.0):
+    """The allocator a running ringlb or ringlb-server uses: "jemalloc" once jemalloc's background
+    thread (which only src/allocator's settings start) is there, "sanitizer" for an ASan or TSan
+    build, which keeps the sanitizer's own, or None when neither shows within `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with open(f"/proc/{pid}/maps") as f:
+            if re.search(r"lib[at]san\.so", f.read()):
+                return "sanitizer"
+        names = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/comm") as f:
+                    names.append(f.read().strip())
+            except (FileNotFoundError, ProcessLookupError):  # a thread that just ended
+                pass
+        if "jemalloc_bg_thd" in names:
+            return "jemalloc"
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.05)

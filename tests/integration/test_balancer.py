@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from procs import pid_alive, read_answer
+from procs import allocator_of, pid_alive, read_answer
 
 ECHO_REPLICA = os.path.join(os.path.dirname(__file__), "echo_replica.py")
 
@@ -409,6 +409,12 @@ def test_ctrl_c_in_a_terminal_stops_replicas_in_order():
         assert wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5)
     finally:
         lb.stop()
+
+
+def test_allocates_with_jemalloc_returning_freed_pages(start_balancer):
+    # src/allocator: jemalloc, with a background thread that gives freed pages back.
+    lb = start_balancer()
+    assert allocator_of(lb.pid) in ("jemalloc", "sanitizer")
 
 
 def test_quiet_client_connection_is_held_and_served_again(start_balancer):

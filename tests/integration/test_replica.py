@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from procs import binary, pid_alive, raw_exchange, read_answer
+from procs import allocator_of, binary, pid_alive, raw_exchange, read_answer
 
 
 def test_home_is_exact_spec_json(start_replica):
@@ -79,6 +79,12 @@ def test_sigterm_closes_held_connections(start_replica):
         replica.signal(signal.SIGTERM)
         assert replica.wait(timeout=5) == 0
         assert sock.recv(1) == b""
+
+
+def test_allocates_with_jemalloc_returning_freed_pages(start_replica):
+    # src/allocator: jemalloc, with a background thread that gives freed pages back.
+    replica = start_replica()
+    assert allocator_of(replica.pid) in ("jemalloc", "sanitizer")
 
 
 def test_malformed_request_gets_400_and_server_survives(start_replica):

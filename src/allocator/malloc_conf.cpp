@@ -2,7 +2,7 @@
 // environment still overrides them).
 //
 // Why jemalloc: a connection's long-lived state (its socket registration, its Connection, the
-// wait a held connection sits on: about 550 bytes) is allocated between the much larger and
+// wait a held connection sits on: about 450 bytes) is allocated between the much larger and
 // short-lived state of its session (buffers and coroutine frames, about 4 KiB). With the C
 // library's malloc, once sessions end, each page still holds some connection's small objects and
 // none can be given back: 10 000 idle clients that arrived in a burst kept about 1.5 KiB each.

@@ -104,6 +104,23 @@ def wrk(url, seconds, connections=64, threads=1, script=None):
             "p99": latency.get("99"), "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
 
 
-def median_run(url, seconds, repeats, **kwargs):
-    runs = [wrk(url, seconds, **kwargs) for _ in range(repeats)]
-    return {key: statistics.median(r[key] for r in runs) for key in ("rps", "p50", "p99", "errors")}
+def interleaved_medians(urls, seconds, repeats, **kwargs):
+    """Drives every {name: url} with wrk, `repeats` rounds of one run each, and returns
+    {name: medians of 'rps', 'p50', 'p99', and the most 'errors' of any run}.
+
+    The runs are interleaved (round 1: a, b, c; round 2: b, c, a; ...) rather than all of one
+    contender's before the next one's, so a machine whose speed drifts during the benchmark (other
+    work, thermal or host effects) shifts every contender alike instead of favouring whichever ran
+    in its faster stretch. Every contender must be running for the whole time; an idle one costs
+    the others nothing but memory."""
+    names = list(urls)
+    runs = {name: [] for name in names}
+    for round_ in range(repeats):
+        for i in range(len(names)):
+            name = names[(round_ + i) % len(names)]
+            runs[name].append(wrk(urls[name], seconds, **kwargs))
+    return {name: {"rps": statistics.median(r["rps"] for r in rs),
+                   "p50": statistics.median(r["p50"] for r in rs),
+                   "p99": statistics.median(r["p99"] for r in rs),
+                   "errors": max(r["errors"] for r in rs)}
+            for name, rs in runs.items()}

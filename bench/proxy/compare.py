@@ -5,9 +5,9 @@
 
 For each thread count: ringlb starts three replicas (process driver); nginx and HAProxy are then
 configured with those same replica addresses (configs: nginx.conf.in, haproxy.cfg.in, see
-bench/README.md). Each proxy in turn gets wrk with a random X-Request-Id per request and
-keep-alive connections; the median of the repeats is printed with ringlb's ratio to the best of
-the others. --quick runs a few seconds in all, so CI keeps the harness working."""
+bench/README.md). All three run together; each in turn gets wrk with a random X-Request-Id per
+request and keep-alive connections, in rounds that rotate the order (benchlib.interleaved_medians).
+The medians of the repeats are printed with ringlb's ratio to the best of the others. --quick runs a few seconds in all, so CI keeps the harness working."""
 
 import argparse
 import json
@@ -62,10 +62,6 @@ def start_haproxy(port, addresses, threads, maxconn=8000):
     return benchlib.Daemon(["haproxy", "-db", "-f", path], port)
 
 
-def measure(url, args):
-    return benchlib.median_run(url, args.seconds, args.repeats, connections=args.connections, script=SCRIPT)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
@@ -81,17 +77,15 @@ def main():
     rows = []
     print(f"{'threads':>7}  {'proxy':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for threads in args.threads:
-        port = benchlib.free_port()
+        port, nginx_port, haproxy_port = benchlib.free_port(), benchlib.free_port(), benchlib.free_port()
         ringlb, addresses = start_ringlb(threads, port)
-        results = {}
         try:
-            results["ringlb"] = measure(f"http://127.0.0.1:{port}/home", args)
-            nginx_port = benchlib.free_port()
-            with benchlib.nginx(nginx_config(nginx_port, addresses), nginx_port, threads):
-                results["nginx"] = measure(f"http://127.0.0.1:{nginx_port}/home", args)
-            haproxy_port = benchlib.free_port()
-            with start_haproxy(haproxy_port, addresses, threads):
-                results["haproxy"] = measure(f"http://127.0.0.1:{haproxy_port}/home", args)
+            with benchlib.nginx(nginx_config(nginx_port, addresses), nginx_port, threads), \
+                    start_haproxy(haproxy_port, addresses, threads):
+                urls = {"ringlb": port, "nginx": nginx_port, "haproxy": haproxy_port}
+                results = benchlib.interleaved_medians(
+                    {name: f"http://127.0.0.1:{p}/home" for name, p in urls.items()},
+                    args.seconds, args.repeats, connections=args.connections, script=SCRIPT)
         finally:
             ringlb.stop()
         for name, r in results.items():

@@ -26,21 +26,18 @@ def main():
 
     print(f"{'threads':>7} {'server':<14} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for threads in args.threads:
-        results = {}
-        port = benchlib.free_port()
-        with benchlib.Daemon([os.path.join(benchlib.BIN_DIR, "ringlb-server"), "--id", "1",
-                              "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)], port):
-            results["ringlb-server"] = benchlib.median_run(f"http://127.0.0.1:{port}/home", seconds,
-                                                           args.repeats, connections=args.connections)
-        port = benchlib.free_port()
+        port, nginx_port = benchlib.free_port(), benchlib.free_port()
         config = f"""server {{
-        listen 127.0.0.1:{port} reuseport backlog=4096;
+        listen 127.0.0.1:{nginx_port} reuseport backlog=4096;
         keepalive_requests 1000000;
         location = /home {{ default_type application/json; return 200 '{BODY}'; }}
     }}"""
-        with benchlib.nginx(config, port, threads):
-            results["nginx"] = benchlib.median_run(f"http://127.0.0.1:{port}/home", seconds,
-                                                   args.repeats, connections=args.connections)
+        with benchlib.Daemon([os.path.join(benchlib.BIN_DIR, "ringlb-server"), "--id", "1",
+                              "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)], port), \
+                benchlib.nginx(config, nginx_port, threads):
+            results = benchlib.interleaved_medians(
+                {"ringlb-server": f"http://127.0.0.1:{port}/home", "nginx": f"http://127.0.0.1:{nginx_port}/home"},
+                seconds, args.repeats, connections=args.connections)
         for name, r in results.items():
             print(f"{threads:>7} {name:<14} {r['rps']:>10.0f} {r['p50']:>8.3f} {r['p99']:>8.3f} {r['errors']:>7.0f}")
         ratio = results["ringlb-server"]["rps"] / results["nginx"]["rps"]

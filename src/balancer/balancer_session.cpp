@@ -22,7 +22,7 @@ net::Response not_here(std::string_view path, ListenerRole role) {
 // Answers one request that was read whole: ringlb's own endpoints here, everything else through
 // the proxy. One per connection; holds the connection's forwarding buffers between requests.
 class ClientAnswer {
-  public:
+public:
     ClientAnswer(const net::Connection& connection, net::WorkerContext& worker, DataPlane& plane,
                  ListenerRole role)
         : worker_(worker),
@@ -46,6 +46,7 @@ class ClientAnswer {
         if (admin_path && role_ != ListenerRole::proxy_only) {
             const auto lease = state_.snapshots.acquire();
             const auto response = co_await plane_.admin.handle(request, *lease);
+            // The date is read again: the ticker may have rewritten it during the wait.
             net::serialize(response, worker_.connections.http_date(), keep_alive, head, out);
         } else if (admin_path || role_ == ListenerRole::admin_only) {
             net::serialize(not_here(path, role_), date, keep_alive, head, out);
@@ -56,7 +57,7 @@ class ClientAnswer {
         co_return keep_alive;
     }
 
-  private:
+private:
     net::WorkerContext& worker_;
     DataPlane& plane_;
     ProxyWorker& state_;

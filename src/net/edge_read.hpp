@@ -6,6 +6,7 @@
 #include <utility>
 
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/detail/handler_work.hpp>
 #include <boost/asio/detail/reactor.hpp>
@@ -133,10 +134,10 @@ private:
 };
 
 // A wait's operation may last as long as its connection stays quiet (net::Server holds idle
-// connections on one), so it names its io_context's own executor, a pointer, instead of the
-// socket's type-erased one. With EdgeWaitOpBase, a held connection's operation is 104 bytes
-// instead of 186.
-// Every ringlb socket runs on an io_context.
+// connections on one), so it is kept small: it names its io_context's own executor, a pointer,
+// instead of the socket's type-erased one (every ringlb socket runs on an io_context), and with
+// EdgeWaitOpBase it is 104 bytes instead of 186. It is also allocated at exactly that size (see
+// ExactAllocator).
 template <bool IsWait>
 auto edge_io_executor(Socket& socket) {
     if constexpr (IsWait) {
@@ -146,6 +147,21 @@ auto edge_io_executor(Socket& socket) {
         return socket.get_executor();
     }
 }
+
+// Allocates exactly what is asked, with plain new and delete. Asio's default handler allocator
+// reuses a per-thread block of whatever size an earlier operation needed (an accept's 336 bytes
+// for a 104-byte wait), which suits short operations but would make a wait keep the larger block
+// for as long as it waits.
+template <typename T>
+struct ExactAllocator {
+    using value_type = T;
+    ExactAllocator() = default;
+    template <typename U>
+    ExactAllocator(const ExactAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
+    friend bool operator==(ExactAllocator, ExactAllocator) noexcept { return true; }
+};
 
 template <bool IsWait, typename Handler>
 void start_edge_read(Socket& socket, asio::mutable_buffer buffer, Handler&& handler) {
@@ -184,11 +200,15 @@ auto async_read_edge(boost::asio::ip::tcp::socket& socket, boost::asio::mutable_
 // came since its last short read, else at its next event. Costs no syscall, and holds no buffer
 // while it waits. The read that follows may still find nothing now and then (the event may have
 // been a close, or bytes an earlier read already took); it then waits as async_read_edge does.
+// The operation is allocated at its own size, whatever allocator the handler names: a wait is
+// meant to last.
 template <typename CompletionToken>
 auto async_wait_edge(boost::asio::ip::tcp::socket& socket, CompletionToken&& token) {
     return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
         [](auto handler, boost::asio::ip::tcp::socket* s) {
-            edge_read_detail::start_edge_read<true>(*s, boost::asio::mutable_buffer(), std::move(handler));
+            edge_read_detail::start_edge_read<true>(
+                *s, boost::asio::mutable_buffer(),
+                boost::asio::bind_allocator(edge_read_detail::ExactAllocator<void>(), std::move(handler)));
         },
         token, &socket);
 }

@@ -2,7 +2,6 @@
 
 #include <exception>
 
-#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -31,21 +30,6 @@ void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
         log::error(what, {{"error", e.what()}});
     }
 }
-
-// Allocates exactly what is asked, with plain new and delete. Asio's default handler allocator
-// reuses a per-thread block of whatever size an earlier operation needed (an accept's 336 bytes
-// for a 104-byte wait), which suits short operations but would make each held connection keep
-// the larger block for as long as it is held.
-template <typename T>
-struct ExactAllocator {
-    using value_type = T;
-    ExactAllocator() = default;
-    template <typename U>
-    ExactAllocator(const ExactAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
-    T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
-    void deallocate(T* p, std::size_t) noexcept { ::operator delete(p); }
-    friend bool operator==(ExactAllocator, ExactAllocator) noexcept { return true; }
-};
 
 }  // namespace
 
@@ -125,7 +109,7 @@ void Server::hold(std::unique_ptr<Connection> connection, WorkerContext& context
             serve(std::move(owned), context);
         }
     };
-    async_wait_edge(held.socket, asio::bind_allocator(ExactAllocator<void>(), std::move(on_readable)));
+    async_wait_edge(held.socket, std::move(on_readable));
 }
 
 void Server::close(std::unique_ptr<Connection> connection) {

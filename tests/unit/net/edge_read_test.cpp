@@ -40,15 +40,24 @@ protected:
         });
     }
 
-    // Runs the loop until the read completed, for at most `limit`.
-    bool run_until_done(std::chrono::milliseconds limit = 2000ms) {
+    // Starts one readability wait; its result lands in `waited`.
+    void start_wait() {
+        waited.reset();
+        async_wait_edge(server, [this](boost::system::error_code ec) { waited = ec; });
+    }
+
+    // Runs the loop until `done()`, for at most `limit`; returns done().
+    template <class Done>
+    bool run_until(Done done, std::chrono::milliseconds limit = 2000ms) {
         const auto end = std::chrono::steady_clock::now() + limit;
-        while (!result && std::chrono::steady_clock::now() < end) {
+        while (!done() && std::chrono::steady_clock::now() < end) {
             io.run_for(10ms);
             io.restart();
         }
-        return result.has_value();
+        return done();
     }
+    bool run_until_done() { return run_until([this] { return result.has_value(); }); }
+    bool run_until_waited() { return run_until([this] { return waited.has_value(); }); }
 
     void send(const std::string& text) { asio::write(client, asio::buffer(text)); }
     std::string received() const { return data.substr(0, result->bytes); }
@@ -59,6 +68,7 @@ protected:
     tcp::socket client;
     std::string data;
     std::optional<Result> result;
+    std::optional<boost::system::error_code> waited;
 };
 
 TEST_F(EdgeReadTest, ReadsWhatIsThere) {
@@ -136,17 +146,12 @@ TEST_F(EdgeReadTest, AWaitAfterAShortReadEndsWhenBytesCome) {
     send("first");
     start_read(64);
     ASSERT_TRUE(run_until_done());
-    std::optional<boost::system::error_code> waited;
-    async_wait_edge(server, [&waited](boost::system::error_code ec) { waited = ec; });
+    start_wait();
     io.run_for(50ms);
     io.restart();
     EXPECT_FALSE(waited) << "nothing was sent, yet the wait ended";
     send("second");
-    for (int i = 0; i < 200 && !waited; ++i) {
-        io.run_for(10ms);
-        io.restart();
-    }
-    ASSERT_TRUE(waited);
+    ASSERT_TRUE(run_until_waited());
     EXPECT_FALSE(*waited);
     start_read(64);
     ASSERT_TRUE(run_until_done());
@@ -157,16 +162,11 @@ TEST_F(EdgeReadTest, AWaitIsCancelled) {
     send("first");
     start_read(64);
     ASSERT_TRUE(run_until_done());
-    std::optional<boost::system::error_code> waited;
-    async_wait_edge(server, [&waited](boost::system::error_code ec) { waited = ec; });
+    start_wait();
     io.run_for(20ms);
     io.restart();
     server.cancel();
-    for (int i = 0; i < 200 && !waited; ++i) {
-        io.run_for(10ms);
-        io.restart();
-    }
-    ASSERT_TRUE(waited);
+    ASSERT_TRUE(run_until_waited());
     EXPECT_EQ(*waited, asio::error::operation_aborted);
 }
 

@@ -28,6 +28,12 @@ namespace ringlb::net {
 // the connection may stay open (it is given whether the client and a drain allow it). It may
 // return bool, or awaitable<bool> when answering waits on something (the proxy does).
 // `key_header` and `keep_headers` are the RequestParser's.
+//
+// Pipelined requests answered at once (a bool `answer`) are answered together: while bytes of
+// the next request are already buffered, an answer is held back, and read_request writes what
+// was held back before it waits for more input. A client that sends ten requests in one segment
+// gets ten answers in one write, not ten. An answer that waits (the proxy's) is written at once,
+// so it is never held up by the requests behind it.
 template <class Answer>
 boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, WorkerContext& worker,
                                                     const HttpLimits& limits,
@@ -36,20 +42,23 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
     constexpr bool kAwaits =
         std::is_same_v<std::invoke_result_t<Answer&, RequestHead&, bool, std::string&>,
                        boost::asio::awaitable<bool>>;
+    // Answers held back in `out` stop growing here; the next one writes them all.
+    constexpr std::size_t kMaxHeldBack = 64 * 1024;
     boost::beast::flat_buffer buffer;
     RequestHead request;
-    std::string out;
-    while (!worker.connections.draining()) {
+    std::string out;  // answers not written yet
+    bool keep_alive = true;
+    while (keep_alive && !worker.connections.draining()) {
         RequestParser parser(request, key_header, keep_headers);
-        const auto read_ec =
-            co_await read_request(connection.socket, buffer, parser, connection.tracked, limits);
+        const auto read_ec = co_await read_request(connection.socket, buffer, parser, connection.tracked,
+                                                   limits, out);
         if (went_idle(read_ec)) {
             co_return SessionEnd::idle;
         }
-        out.clear();
-        bool keep_alive = false;
+        keep_alive = false;
         if (read_ec) {
             if (is_disconnect(read_ec) || connection.tracked.entry().timed_out) {
+                out.clear();
                 break;
             }
             serialize(read_failure_answer(read_ec), worker.connections.http_date(), false, false,
@@ -64,12 +73,21 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
         }
         // The answer may have taken a while: the client gets the full request timeout to take it.
         connection.tracked.busy_for(limits.request_timeout);
+        if (!kAwaits && keep_alive && buffer.size() > 0 && out.size() < kMaxHeldBack) {
+            continue;
+        }
         auto [write_ec, written] =
             co_await boost::asio::async_write(connection.socket, boost::asio::buffer(out),
                                               boost::asio::as_tuple(boost::asio::use_awaitable));
-        if (write_ec || !keep_alive) {
+        out.clear();
+        if (write_ec) {
             break;
         }
+    }
+    if (!out.empty()) {
+        // A drain began while answers were held back.
+        co_await boost::asio::async_write(connection.socket, boost::asio::buffer(out),
+                                          boost::asio::as_tuple(boost::asio::use_awaitable));
     }
     boost::system::error_code ignored;
     connection.socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);

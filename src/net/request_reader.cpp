@@ -6,7 +6,9 @@
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
 namespace ringlb::net {
@@ -26,7 +28,8 @@ constexpr std::size_t kMaxRead = 64 * 1024;
 
 asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
                                          boost::beast::flat_buffer& buffer, RequestParser& parser,
-                                         TrackedConnection& tracked, const HttpLimits& limits) {
+                                         TrackedConnection& tracked, const HttpLimits& limits,
+                                         std::string& unsent) {
     parser.header_limit(limits.max_header_bytes);
     parser.field_limit(limits.max_header_fields);
     parser.body_limit(limits.max_body_bytes);
@@ -48,6 +51,14 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
             }
             if (parser.is_done()) {
                 co_return error_code{};
+            }
+        }
+        if (!unsent.empty()) {
+            auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(unsent),
+                                                                  asio::as_tuple(asio::use_awaitable));
+            unsent.clear();
+            if (write_ec) {
+                co_return write_ec;
             }
         }
         // The previous answer has usually only just been written, so the client's next request is

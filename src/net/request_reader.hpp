@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -19,9 +21,14 @@ namespace ringlb::net {
 // operation_aborted when a deadline or drain cut it, a Beast parse error for malformed input, and
 // went_idle() when no byte of a next request came for a while (the ConnectionSet parked it): the
 // session should then end with SessionEnd::idle, so the server holds the connection without it.
+//
+// `unsent` holds answers the session has not written yet (see serve_keep_alive): they are written,
+// and `unsent` cleared, before the reader waits for the client; a failed write is returned like a
+// failed read.
 boost::asio::awaitable<boost::system::error_code> read_request(
     boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
-    RequestParser& parser, TrackedConnection& tracked, const HttpLimits& limits);
+    RequestParser& parser, TrackedConnection& tracked, const HttpLimits& limits,
+    std::string& unsent);
 
 // True when read_request gave up waiting for a next request that had not begun (see above).
 bool went_idle(const boost::system::error_code& ec);

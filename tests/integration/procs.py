@@ -5,6 +5,7 @@ import re
 import select
 import signal
 import socket
+import struct
 import subprocess
 import time
 
@@ -124,6 +125,13 @@ def read_answer(sock):
     while len(body) < length:
         body += sock.recv(4096)
     return head + b"\r\n\r\n" + body
+
+
+def segments_received(sock):
+    """TCP segments that have arrived on `sock` so far (Linux TCP_INFO tcpi_segs_in), to see how
+    many writes the other end needed for what it sent."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)
+    return struct.unpack_from("I", info, 140)[0]  # offset of tcpi_segs_in in struct tcp_info
 
 
 def allocator_of(pid, timeout=2.0):

@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from procs import allocator_of, binary, pid_alive, raw_exchange, read_answer
+from procs import allocator_of, binary, pid_alive, raw_exchange, read_answer, segments_received
 
 
 def test_home_is_exact_spec_json(start_replica):
@@ -51,6 +51,38 @@ def test_keep_alive_serves_many_requests_on_one_connection(start_replica):
             received += chunk
     assert received.count(b"HTTP/1.1 200 OK") == count
     assert received.count(b"Hello from Server: 5") == count
+
+
+def test_pipelined_requests_are_answered_in_one_write(start_replica):
+    # Twenty requests that arrive together are answered together: the answers are held back while
+    # the next request is already buffered (net/keep_alive_session.hpp), so they leave in one
+    # write; answered one write each, they would arrive in about twenty segments.
+    replica = start_replica(6)
+    count = 20
+    with socket.create_connection(("127.0.0.1", replica.port), timeout=5) as sock:
+        sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert read_answer(sock).startswith(b"HTTP/1.1 200 OK")
+        before = segments_received(sock)
+        sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n" * count)
+        received = b""
+        while received.count(b'"status": "successful"}') < count:
+            chunk = sock.recv(65536)
+            assert chunk, "the replica closed the connection"
+            received += chunk
+        arrived_in = segments_received(sock) - before
+    assert received.count(b"HTTP/1.1 200 OK") == count
+    assert arrived_in <= 2, f"{count} pipelined answers arrived in {arrived_in} segments"
+
+
+def test_answer_is_not_held_back_for_a_request_still_arriving(start_replica):
+    # A whole request followed by part of the next: the first answer must go out while the
+    # replica waits for the rest, not wait with it.
+    replica = start_replica(7)
+    with socket.create_connection(("127.0.0.1", replica.port), timeout=2) as sock:
+        sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n\r\nGET /home HTTP/1.1\r\nHo")
+        assert b"Hello from Server: 7" in read_answer(sock)
+        sock.sendall(b"st: x\r\n\r\n")
+        assert b"Hello from Server: 7" in read_answer(sock)
 
 
 def test_quiet_keep_alive_connection_is_held_and_served_again(start_replica):

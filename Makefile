@@ -108,7 +108,7 @@ analysis: build $(if $(filter docker,$(ANALYSIS_DRIVER)),images)
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (bench/README.md): the micro-benchmarks, then ringlb, nginx and HAProxy in front of
 # the same replicas (requests/s, p50, p99, ratios), then syscalls, CPU time and memory per idle
-# connection and the 10 000-request run. Takes about five minutes; figures move with the
+# connection and the 10 000-request run. Takes about seven minutes; figures move with the
 # machine's load, the ratios much less. BENCH_FLAGS goes to compare.py (e.g. --seconds 20).
 BENCH_FLAGS ?=
 BENCH_ENV = RINGLB_BIN_DIR=$(abspath $(BUILD_DIR))/bin

@@ -5,7 +5,9 @@
 
 For each thread count: ringlb starts three replicas (process driver); nginx and HAProxy are then
 configured with those same replica addresses (configs: nginx.conf.in, haproxy.cfg.in, see
-bench/README.md). All three run together; each in turn gets wrk with a random X-Request-Id per
+bench/README.md). A fourth contender, ringlb-b1, is the same ringlb with --upstream-batch 1 (each
+request on its own replica connection, as the peers send them) on three replicas of its own, so
+the table shows what sending requests together is worth. All run together; each in turn gets wrk with a random X-Request-Id per
 request and keep-alive connections, in rounds that rotate the order (benchlib.interleaved_medians).
 The medians of the repeats are printed with ringlb's ratio to the best of the others. --quick runs a few seconds in all, so CI keeps the harness working."""
 
@@ -23,13 +25,15 @@ import benchlib  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "random_request_id.lua")
+UNBATCHED = "ringlb-b1"
 
 
-def start_ringlb(threads, port, env=None):
+def start_ringlb(threads, port, env=None, extra_args=()):
     """ringlb with its three replicas; returns (daemon, replica addresses)."""
     log = tempfile.NamedTemporaryFile(prefix="ringlb-bench-", suffix=".log", delete=False)
     daemon = benchlib.Daemon([os.path.join(benchlib.BIN_DIR, "ringlb"), "--host", "127.0.0.1",
-                              "--port", str(port), "--threads", str(threads), "--replicas", "3"],
+                              "--port", str(port), "--threads", str(threads), "--replicas", "3",
+                              *extra_args],
                              port, env=env, stderr=log)
     addresses = []
     deadline = time.monotonic() + 10
@@ -75,27 +79,38 @@ def main():
         args.threads, args.seconds, args.repeats = [1], 1, 1
 
     rows = []
-    print(f"{'threads':>7}  {'proxy':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"{'threads':>7}  {'proxy':<9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for threads in args.threads:
         port, nginx_port, haproxy_port = benchlib.free_port(), benchlib.free_port(), benchlib.free_port()
+        unbatched_port = benchlib.free_port()
         ringlb, addresses = start_ringlb(threads, port)
+        # The same build with --upstream-batch 1 (every request on its own replica connection, as
+        # nginx and HAProxy send them), on three replicas of its own: shows what batching gives.
+        unbatched = None
         try:
+            unbatched, _ = start_ringlb(threads, unbatched_port, extra_args=["--upstream-batch", "1"])
             with benchlib.nginx(nginx_config(nginx_port, addresses), nginx_port, threads), \
                     start_haproxy(haproxy_port, addresses, threads):
-                urls = {"ringlb": port, "nginx": nginx_port, "haproxy": haproxy_port}
+                urls = {"ringlb": port, "nginx": nginx_port, "haproxy": haproxy_port,
+                        UNBATCHED: unbatched_port}
                 results = benchlib.interleaved_medians(
                     {name: f"http://127.0.0.1:{p}/home" for name, p in urls.items()},
                     args.seconds, args.repeats, connections=args.connections, script=SCRIPT)
         finally:
             ringlb.stop()
+            if unbatched:
+                unbatched.stop()
         for name, r in results.items():
-            print(f"{threads:>7}  {name:<8} {r['rps']:>9.0f} {r['p50']:>8.3f} {r['p99']:>8.3f} {r['errors']:>7.0f}")
+            print(f"{threads:>7}  {name:<9} {r['rps']:>9.0f} {r['p50']:>8.3f} {r['p99']:>8.3f} {r['errors']:>7.0f}")
         best = max(("nginx", "haproxy"), key=lambda n: results[n]["rps"])
         ratio = results["ringlb"]["rps"] / results[best]["rps"]
         p99_ratio = results["ringlb"]["p99"] / min(results["nginx"]["p99"], results["haproxy"]["p99"])
         print(f"{threads:>7}  ringlb / best peer ({best}): req/s x{ratio:.2f}, p99 x{p99_ratio:.2f}")
+        batch_ratio = results["ringlb"]["rps"] / results[UNBATCHED]["rps"]
+        batch_p99 = results["ringlb"]["p99"] / results[UNBATCHED]["p99"]
+        print(f"{threads:>7}  ringlb / {UNBATCHED} (--upstream-batch 1): req/s x{batch_ratio:.2f}, p99 x{batch_p99:.2f}")
         rows.append({"threads": threads, "results": results, "best_peer": best, "rps_ratio": ratio,
-                     "p99_ratio": p99_ratio})
+                     "p99_ratio": p99_ratio, "batching_rps_ratio": batch_ratio})
         if any(r["errors"] for r in results.values()):
             print("errors seen: the figures above are not comparable", file=sys.stderr)
             return 1

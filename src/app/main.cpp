@@ -142,7 +142,7 @@ int run_balancer(const balancer::BalancerOptions& options) {
     balancer::DataPlane plane{options, balancer::Proxy(options), balancer::AdminApi(control_plane, options.admin), {}};
     plane.workers.reserve(options.threads);
     for (std::size_t i = 0; i < options.threads; ++i) {
-        plane.workers.emplace_back(snapshots, options.proxy.max_idle_per_replica,
+        plane.workers.emplace_back(snapshots, options.proxy,
                                    (static_cast<std::uint64_t>(seed()) << 32U) | seed());
     }
     // Bind before starting replicas, so a taken port fails at once.

@@ -153,6 +153,12 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
         ->envname("RINGLB_FAILOVER_ATTEMPTS")
         ->check(CLI::Range(1U, 16U))
         ->capture_default_str();
+    app.add_option("--upstream-batch", o.proxy.upstream_batch,
+                   "Most requests for one replica that arrive together and are sent together on one "
+                   "connection (pipelined; idempotent methods only); 1 sends each on its own")
+        ->envname("RINGLB_UPSTREAM_BATCH")
+        ->check(CLI::Range(1U, 256U))
+        ->capture_default_str();
     app.add_option("--max-response-bytes", o.proxy.max_response_bytes, "Largest replica answer passed on")
         ->envname("RINGLB_MAX_RESPONSE_BYTES")
         ->capture_default_str();

@@ -28,6 +28,7 @@ struct ProxyOptions {
     std::uint32_t failover_attempts = 3;  // replicas tried per request (idempotent methods)
     std::uint64_t max_response_bytes = 64ULL * 1024 * 1024;
     std::size_t max_idle_per_replica = 128;  // kept-alive connections per replica per worker
+    std::size_t upstream_batch = 16;  // most requests sent together on one replica connection
 };
 
 struct ReplicaOptions {

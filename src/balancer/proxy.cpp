@@ -149,8 +149,15 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
         if (epsilon) {
             backend.in_flight().fetch_add(1, std::memory_order_relaxed);
         }
-        last = co_await exchange(worker, state.pool, backend, buffers.upstream_request, head_request,
-                                 options_.proxy, buffers.answer);
+        UpstreamRequest upstream{buffers.upstream_request, head_request, &buffers.answer, {}};
+        const UpstreamTarget target{backend.uid(), backend.endpoint()};
+        if (idempotent) {
+            co_await state.batcher.exchange(worker, state.pool, target, upstream, options_.proxy);
+        } else {
+            UpstreamRequest* const one[] = {&upstream};
+            co_await exchange_all(worker, state.pool, target, one, options_.proxy);
+        }
+        last = upstream.result;
         if (epsilon) {
             backend.in_flight().fetch_sub(1, std::memory_order_relaxed);
         }

@@ -8,6 +8,7 @@
 
 #include "balancer/balancer_options.hpp"
 #include "balancer/routing_snapshot.hpp"
+#include "balancer/upstream_batcher.hpp"
 #include "balancer/upstream_pool.hpp"
 #include "net/request_parser.hpp"
 #include "net/response_parser.hpp"
@@ -20,12 +21,14 @@ inline constexpr std::size_t kMaxFailoverAttempts = 16;
 
 // One worker's data-plane state: its view of the routing snapshots, its connection pools and
 // its random numbers. Touched only by that worker's thread.
+// Must not move once requests flow (its batcher's posted work points at it).
 struct ProxyWorker {
-    ProxyWorker(const SnapshotStore& store, std::size_t max_idle, std::uint64_t seed)
-        : snapshots(store), pool(max_idle), rng(seed) {}
+    ProxyWorker(const SnapshotStore& store, const ProxyOptions& options, std::uint64_t seed)
+        : snapshots(store), pool(options.max_idle_per_replica), batcher(options.upstream_batch), rng(seed) {}
 
     SnapshotReader snapshots;
     UpstreamPool pool;
+    UpstreamBatcher batcher;
     std::mt19937_64 rng;
     std::uint64_t pooled_version = 0;  // the snapshot version `pool` was last pruned for
 };

@@ -1,5 +1,8 @@
 #include "balancer/upstream_exchange.hpp"
 
+#include <optional>
+#include <vector>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -95,53 +98,111 @@ asio::awaitable<AttemptResult> read_answer(UpstreamConnection& connection,
     }
 }
 
-asio::awaitable<AttemptResult> exchange_on(net::WorkerContext& worker, UpstreamConnection& connection,
-                                           std::string_view request, bool head_request,
-                                           const ProxyOptions& options, net::ResponseHead& answer) {
+// What one connection did for the requests sent on it.
+struct ConnectionRun {
+    std::size_t answered = 0;   // requests answered, in order
+    bool keep_alive = false;    // the last answer keeps the connection open
+    std::optional<AttemptResult> failure;  // why the request after the answered ones has none
+};
+
+// Writes `requests` on `connection` at once and reads their answers in order until one fails or
+// the replica closes the connection; each answered request's result is set and reported.
+asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnection& connection,
+                                      std::span<UpstreamRequest* const> requests,
+                                      const ProxyOptions& options, const OnResult& on_result,
+                                      std::size_t first_index) {
     net::TrackedConnection tracked(worker.connections, connection.socket);
     tracked.busy_for(options.response_timeout);
-    auto [ec, written] = co_await asio::async_write(connection.socket, asio::buffer(request), kUseTuple);
+    std::vector<asio::const_buffer> gather;
+    gather.reserve(requests.size());
+    for (const auto* request : requests) {
+        gather.push_back(asio::buffer(request->bytes));
+    }
+    auto [ec, written] = co_await asio::async_write(connection.socket, gather, kUseTuple);
     if (ec) {
         if (tracked.entry().timed_out) {
-            co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};
+            co_return ConnectionRun{0, false, AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}}};
         }
-        co_return AttemptResult{{ExchangeOutcome::no_answer, ec}, false, true};
+        co_return ConnectionRun{0, false, AttemptResult{{ExchangeOutcome::no_answer, ec}, false, true}};
     }
-    co_return co_await read_answer(connection, tracked, head_request, options, answer);
+    ConnectionRun run;
+    for (auto* request : requests) {
+        auto attempt = co_await read_answer(connection, tracked, request->head_request, options, *request->answer);
+        if (attempt.result.outcome != ExchangeOutcome::answered) {
+            run.failure = attempt;
+            co_return run;
+        }
+        request->result = attempt.result;
+        if (on_result) {
+            on_result(first_index + run.answered);
+        }
+        ++run.answered;
+        run.keep_alive = attempt.keep_alive;
+        if (!attempt.keep_alive) {
+            break;
+        }
+        // Each answer gets the whole response timeout, counted from the one before it.
+        tracked.busy_for(options.response_timeout);
+    }
+    co_return run;
 }
 
 }  // namespace
 
-asio::awaitable<ExchangeResult> exchange(net::WorkerContext& worker, UpstreamPool& pool,
-                                         const Backend& backend, std::string_view request,
-                                         bool head_request, const ProxyOptions& options,
-                                         net::ResponseHead& answer) {
-    auto connection = pool.take(backend.uid(), worker.connections.now());
-    // A pooled connection may have been closed by the replica while idle; it gets one more try
-    // on a fresh connection.
-    while (connection) {
-        auto attempt = co_await exchange_on(worker, *connection, request, head_request, options, answer);
-        if (attempt.result.outcome == ExchangeOutcome::answered) {
-            if (attempt.keep_alive) {
-                pool.give_back(backend.uid(), std::move(connection), worker.connections.now());
+asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool, UpstreamTarget target,
+                                   std::span<UpstreamRequest* const> requests, const ProxyOptions& options,
+                                   OnResult on_result) {
+    std::size_t next = 0;  // the first request without a result
+    const auto finish = [&](const ExchangeResult& result) {
+        requests[next]->result = result;
+        if (on_result) {
+            on_result(next);
+        }
+        ++next;
+    };
+    const auto finish_all = [&](const ExchangeResult& result) {
+        while (next < requests.size()) {
+            finish(result);
+        }
+    };
+    while (next < requests.size()) {
+        auto connection = pool.take(target.uid, worker.connections.now());
+        const bool fresh = !connection;
+        if (fresh) {
+            auto connected = co_await connect(worker, target.endpoint, options.connect_timeout);
+            if (!connected.connection) {
+                finish_all({ExchangeOutcome::unreachable, connected.error});
+                co_return;
             }
-            co_return attempt.result;
+            connection = std::move(connected.connection);
+            pool.lend_buffer(*connection);
         }
-        if (!attempt.nothing_received) {
-            co_return attempt.result;
+        const auto run = co_await run_on(worker, *connection, requests.subspan(next), options, on_result, next);
+        next += run.answered;
+        if (!run.failure) {
+            if (next == requests.size() && run.keep_alive) {
+                pool.give_back(target.uid, std::move(connection), worker.connections.now());
+            }
+            continue;  // all answered, or the replica closed after an answer: the rest go again
         }
-        connection = pool.take(backend.uid(), worker.connections.now());
+        const AttemptResult& failure = *run.failure;
+        if (failure.result.outcome == ExchangeOutcome::timed_out) {
+            finish_all(failure.result);
+            co_return;
+        }
+        if (failure.nothing_received && (!fresh || run.answered > 0)) {
+            // A pooled connection the replica had closed while it sat idle, or a connection the
+            // replica closed after answering on it: the rest go on another connection.
+            continue;
+        }
+        finish(failure.result);
+        if (failure.result.outcome == ExchangeOutcome::no_answer) {
+            // A fresh connection that failed before its first answer: the replica is failing.
+            finish_all(failure.result);
+            co_return;
+        }
+        // A broken answer leaves the connection unusable; the requests after it go again.
     }
-    auto connected = co_await connect(worker, backend.endpoint(), options.connect_timeout);
-    if (!connected.connection) {
-        co_return ExchangeResult{ExchangeOutcome::unreachable, connected.error};
-    }
-    pool.lend_buffer(*connected.connection);
-    auto attempt = co_await exchange_on(worker, *connected.connection, request, head_request, options, answer);
-    if (attempt.result.outcome == ExchangeOutcome::answered && attempt.keep_alive) {
-        pool.give_back(backend.uid(), std::move(connected.connection), worker.connections.now());
-    }
-    co_return attempt.result;
 }
 
 }  // namespace ringlb::balancer

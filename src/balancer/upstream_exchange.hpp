@@ -1,11 +1,15 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/system/error_code.hpp>
 
-#include "balancer/backend.hpp"
 #include "balancer/balancer_options.hpp"
 #include "balancer/upstream_pool.hpp"
 #include "net/response_parser.hpp"
@@ -29,13 +33,39 @@ struct ExchangeResult {
     boost::system::error_code error;
 };
 
-// Sends `request` (complete HTTP/1.1 bytes) to `backend` over a pooled connection, or a new one,
-// and reads the answer into `answer`. A pooled connection the replica had already closed is
-// replaced by a fresh one transparently. Deadlines (connect, answer) are enforced through the
-// worker's ConnectionSet. The connection returns to the pool when both sides keep it alive.
-boost::asio::awaitable<ExchangeResult> exchange(net::WorkerContext& worker, UpstreamPool& pool,
-                                                const Backend& backend, std::string_view request,
-                                                bool head_request, const ProxyOptions& options,
-                                                net::ResponseHead& answer);
+// One request for a replica, where its answer goes, and how it ended.
+struct UpstreamRequest {
+    std::string_view bytes;               // the complete HTTP/1.1 request
+    bool head_request = false;            // its answer has no body
+    net::ResponseHead* answer = nullptr;  // filled when the outcome is `answered`
+    ExchangeResult result;
+};
+
+// Where the replica is: its pool key (Backend::uid) and address.
+struct UpstreamTarget {
+    std::uint64_t uid = 0;
+    boost::asio::ip::tcp::endpoint endpoint;
+};
+
+// Called with a request's index as soon as its result is set.
+using OnResult = std::function<void(std::size_t)>;
+
+// Sends `requests` to the replica over one connection, a pooled one or a new one, in a single
+// write, and reads their answers in order (HTTP/1.1 pipelining; with one request, a plain
+// exchange). Every request gets its result, and on_result (when set) is called for it as soon as
+// it has one. The connection returns to the pool when every answer came and the replica keeps it
+// alive. Deadlines (connect; each answer within the response timeout) are enforced through the
+// worker's ConnectionSet.
+//
+// When a connection ends before all answers are in, the requests not answered yet go out again
+// on another connection: after a pooled connection the replica had closed while idle, after an
+// answer that closes the connection, after an answer that was cut or malformed, and after the
+// replica closed a connection that had already answered. Only a fresh connection that fails
+// before its first answer, a connect that fails, or a timeout ends the remaining requests
+// together. Sending a request again is safe only for idempotent methods (RFC 9110 §9.2.2), so
+// requests of other methods must be sent one at a time.
+boost::asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool,
+                                          UpstreamTarget target, std::span<UpstreamRequest* const> requests,
+                                          const ProxyOptions& options, OnResult on_result = {});
 
 }  // namespace ringlb::balancer

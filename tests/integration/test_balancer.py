@@ -352,10 +352,11 @@ def test_help_and_bad_flags():
     from procs import binary
     help_text = subprocess.run([binary("ringlb"), "--help"], capture_output=True, text=True, timeout=10).stdout
     for flag in ("--replicas", "--driver", "--hash", "--hash-key", "--heartbeat-interval", "--connect-timeout",
-                 "--failover-attempts", "--replica-binary", "RINGLB_PORT"):
+                 "--failover-attempts", "--upstream-batch", "--replica-binary", "RINGLB_PORT"):
         assert flag in help_text
     for args, text in ((["--hash", "nope"], "nope"), (["--hash-key", "bogus"], "bogus"),
-                       (["--heartbeat-interval", "5"], "duration"), (["--maglev-size", "100", "--hash", "maglev"], "prime")):
+                       (["--heartbeat-interval", "5"], "duration"), (["--maglev-size", "100", "--hash", "maglev"], "prime"),
+                       (["--upstream-batch", "0"], "--upstream-batch")):
         result = subprocess.run([binary("ringlb"), "--port", "0", *args], capture_output=True, text=True, timeout=10)
         assert result.returncode != 0
         assert text in result.stderr, result.stderr
@@ -392,6 +393,27 @@ def test_concurrent_requests_on_one_worker_keep_their_own_bodies(start_balancer)
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
         assert all(pool.map(post, range(64)))
+
+
+@pytest.mark.parametrize("batch", ["16", "1"])
+def test_concurrent_gets_sent_together_each_get_their_own_answer(start_balancer, batch):
+    # One worker forwards the GETs that arrive together to a replica together (pipelined on one
+    # connection, balancer/upstream_batcher.hpp); every client must still get its own answer.
+    lb = start_balancer("--replica-binary", ECHO_REPLICA, "--upstream-batch", batch, threads=1)
+
+    def get(i):
+        with requests.Session() as session:
+            for j in range(10):
+                path = f"/echo/{i}/{j}"
+                response = session.get(lb.url(path), headers={"X-Request-Id": f"{i}-{j}"}, timeout=10)
+                echo = response.json()
+                assert (echo["method"], echo["path"], echo["headers"]["X-Request-Id"]) == ("GET", path, f"{i}-{j}")
+                head = session.head(lb.url(path), timeout=10)
+                assert head.status_code == 200 and head.content == b""
+        return True
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        assert all(pool.map(get, range(64)))
 
 
 def test_ctrl_c_in_a_terminal_stops_replicas_in_order():

@@ -10,6 +10,8 @@
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
+#include "run_until.hpp"
+
 namespace ringlb::net {
 namespace {
 
@@ -46,18 +48,8 @@ protected:
         async_wait_edge(server, [this](boost::system::error_code ec) { waited = ec; });
     }
 
-    // Runs the loop until `done()`, for at most `limit`; returns done().
-    template <class Done>
-    bool run_until(Done done, std::chrono::milliseconds limit = 2000ms) {
-        const auto end = std::chrono::steady_clock::now() + limit;
-        while (!done() && std::chrono::steady_clock::now() < end) {
-            io.run_for(10ms);
-            io.restart();
-        }
-        return done();
-    }
-    bool run_until_done() { return run_until([this] { return result.has_value(); }); }
-    bool run_until_waited() { return run_until([this] { return waited.has_value(); }); }
+    bool run_until_done() { return test_support::run_until(io, [this] { return result.has_value(); }); }
+    bool run_until_waited() { return test_support::run_until(io, [this] { return waited.has_value(); }); }
 
     void send(const std::string& text) { asio::write(client, asio::buffer(text)); }
     std::string received() const { return data.substr(0, result->bytes); }

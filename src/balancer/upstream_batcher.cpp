@@ -1,0 +1,74 @@
+#include "balancer/upstream_batcher.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace ringlb::balancer {
+
+namespace asio = boost::asio;
+
+asio::awaitable<void> UpstreamBatcher::exchange(net::WorkerContext& worker, UpstreamPool& pool,
+                                                UpstreamTarget target, UpstreamRequest& request,
+                                                const ProxyOptions& options) {
+    co_await asio::async_initiate<const asio::use_awaitable_t<>&, void()>(
+        [&](auto handler) { add(worker, pool, target, request, options, std::move(handler)); },
+        asio::use_awaitable);
+}
+
+std::size_t UpstreamBatcher::queued() const {
+    std::size_t count = 0;
+    for (const auto& batch : open_) {
+        count += batch.requests.size();
+    }
+    return count;
+}
+
+void UpstreamBatcher::add(net::WorkerContext& worker, UpstreamPool& pool, UpstreamTarget target,
+                          UpstreamRequest& request, const ProxyOptions& options,
+                          asio::any_completion_handler<void()> handler) {
+    auto batch = std::find_if(open_.begin(), open_.end(),
+                              [&](const Batch& b) { return b.target.uid == target.uid; });
+    if (batch == open_.end()) {
+        batch = open_.insert(open_.end(), Batch{target, {}, {}});
+    }
+    batch->requests.push_back(&request);
+    batch->waiting.push_back(std::move(handler));
+    if (batch->requests.size() >= max_batch_) {
+        Batch full = std::move(*batch);
+        open_.erase(batch);
+        asio::co_spawn(worker.io, deliver(worker, pool, std::move(full), options), asio::detached);
+        return;
+    }
+    if (!send_posted_) {
+        // Runs after the completions already queued in this turn: the requests they forward to
+        // the same replicas join the batches first.
+        send_posted_ = true;
+        asio::post(worker.io, [this, &worker, &pool, &options] {
+            send_posted_ = false;
+            send_all(worker, pool, options);
+        });
+    }
+}
+
+void UpstreamBatcher::send_all(net::WorkerContext& worker, UpstreamPool& pool, const ProxyOptions& options) {
+    auto batches = std::exchange(open_, {});
+    for (auto& batch : batches) {
+        asio::co_spawn(worker.io, deliver(worker, pool, std::move(batch), options), asio::detached);
+    }
+}
+
+asio::awaitable<void> UpstreamBatcher::deliver(net::WorkerContext& worker, UpstreamPool& pool, Batch batch,
+                                               const ProxyOptions& options) {
+    // Each waiting request resumes as soon as its own answer is in, not when the batch is done.
+    co_await exchange_all(worker, pool, batch.target, batch.requests, options, [&](std::size_t i) {
+        asio::post(worker.io, [resume = std::move(batch.waiting[i])]() mutable { std::move(resume)(); });
+    });
+}
+
+}  // namespace ringlb::balancer

@@ -5,6 +5,8 @@ three ringlb-server replicas, in one run:
   - syscalls and CPU time per proxied request: every syscall the proxy's processes and threads
     make while wrk drives it for a fixed time (perf's raw_syscalls:sys_enter counter; strace -c
     without perf), and their user and system CPU time, divided by the requests wrk completed;
+    beside it, the CPU time the three replicas spent per request in the same run (what the
+    proxy's way of talking to them costs them);
   - resident memory per idle keep-alive client connection: the proxy's RSS (all its processes)
     before and after a client opens N connections, sends one request on each and then holds them;
   - the assignment's 10 000 async requests: `ringlb-load run` against each proxy, wall time.
@@ -52,11 +54,14 @@ def default_idle_connections():
 
 
 def process_tree(pid):
-    """`pid` and its children (nginx's workers), one level deep, as a list of pids."""
+    """`pid` and its children (nginx's workers, ringlb's replicas), one level deep, as a list of
+    pids. Each thread lists the children it started: ringlb starts replicas from its control
+    thread."""
     pids = [pid]
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            pids += [int(p) for p in f.read().split()]
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                pids += [int(p) for p in f.read().split()]
     except OSError:
         pass
     return pids
@@ -205,15 +210,19 @@ def cpu_seconds(pids):
     return user, system
 
 
-def syscalls_per_request(url, pids, seconds):
-    """Syscalls and CPU time per request over one wrk run of `seconds`."""
+def syscalls_per_request(url, pids, replica_pids, seconds):
+    """Syscalls and CPU time per request over one wrk run of `seconds`; also the CPU time the
+    replicas behind the proxy spent per request in the same run."""
     benchlib.wrk(url, 1, script=compare.SCRIPT)  # warm: pools filled, allocator settled
     user0, system0 = cpu_seconds(pids)
+    replicas0 = sum(cpu_seconds(replica_pids))
     syscalls, requests = count_syscalls(pids, lambda: wrk_requests(url, seconds))
     user1, system1 = cpu_seconds(pids)
+    replicas1 = sum(cpu_seconds(replica_pids))
     return {"syscalls": syscalls, "requests": requests, "per_request": syscalls / requests,
             "user_us_per_request": (user1 - user0) * 1e6 / requests,
-            "system_us_per_request": (system1 - system0) * 1e6 / requests}
+            "system_us_per_request": (system1 - system0) * 1e6 / requests,
+            "replica_us_per_request": (replicas1 - replicas0) * 1e6 / requests}
 
 
 def load_run(url, requests, repeats):
@@ -231,12 +240,12 @@ def load_run(url, requests, repeats):
     return {"requests": requests, "seconds": statistics.median(runs)}
 
 
-def measure(name, port, pids, args):
+def measure(name, port, pids, replica_pids, args):
     url = f"http://127.0.0.1:{port}/home"
     # Memory first, while the process is fresh: later load would leave freed heap that the idle
     # connections could reuse, hiding part of their cost.
     result = {"memory": idle_memory(port, pids, args.idle_connections)}
-    result["syscalls"] = syscalls_per_request(url, pids, args.seconds)
+    result["syscalls"] = syscalls_per_request(url, pids, replica_pids, args.seconds)
     result["load"] = load_run(url, args.load_requests, args.repeats)
     if args.syscall_breakdown:
         requests, table = syscall_breakdown(pids, url, args.seconds)
@@ -251,15 +260,16 @@ def run_contenders(args):
     ringlb, addresses = compare.start_ringlb(
         args.threads, port, env={"RINGLB_MAX_CONNECTIONS": str(args.idle_connections + 1000)})
     try:
-        results["ringlb"] = measure("ringlb", port, [ringlb.proc.pid], args)
+        replicas = process_tree(ringlb.proc.pid)[1:]  # the three ringlb-server processes
+        results["ringlb"] = measure("ringlb", port, [ringlb.proc.pid], replicas, args)
         nginx_port = benchlib.free_port()
         with benchlib.nginx(compare.nginx_config(nginx_port, addresses), nginx_port, args.threads) as nginx:
             time.sleep(0.2)  # the master forks its workers after it listens
-            results["nginx"] = measure("nginx", nginx_port, process_tree(nginx.proc.pid), args)
+            results["nginx"] = measure("nginx", nginx_port, process_tree(nginx.proc.pid), replicas, args)
         haproxy_port = benchlib.free_port()
         with compare.start_haproxy(haproxy_port, addresses, args.threads,
                                    maxconn=args.idle_connections + 16) as haproxy:
-            results["haproxy"] = measure("haproxy", haproxy_port, [haproxy.proc.pid], args)
+            results["haproxy"] = measure("haproxy", haproxy_port, [haproxy.proc.pid], replicas, args)
     finally:
         ringlb.stop()
     return results
@@ -267,20 +277,21 @@ def run_contenders(args):
 
 def print_table(results, args):
     print(f"\nextras, {args.threads} thread(s); ratios are ringlb / the best peer (lower is better)")
-    print(f"{'proxy':<8} {'syscalls/req':>12} {'CPU us/req':>10} {'(user+sys)':>11} {'KiB/idle conn':>14} "
-          f"{'RSS idle MiB':>13} {f'{args.load_requests} req s':>12}")
+    print(f"{'proxy':<8} {'syscalls/req':>12} {'CPU us/req':>10} {'(user+sys)':>11} {'replicas us/req':>15} "
+          f"{'KiB/idle conn':>14} {'RSS idle MiB':>13} {f'{args.load_requests} req s':>12}")
     for name in PROXIES:
         r = results[name]
         s = r["syscalls"]
         cpu = s["user_us_per_request"] + s["system_us_per_request"]
         split = f"{s['user_us_per_request']:.1f}+{s['system_us_per_request']:.1f}"
-        print(f"{name:<8} {s['per_request']:>12.2f} {cpu:>10.1f} {split:>11} "
+        print(f"{name:<8} {s['per_request']:>12.2f} {cpu:>10.1f} {split:>11} {s['replica_us_per_request']:>15.1f} "
               f"{r['memory']['kib_per_connection']:>14.2f} {r['memory']['rss_idle_kib'] / 1024:>13.1f} "
               f"{r['load']['seconds']:>12.3f}")
     ratios = {}
     for label, pick in (("syscalls/req", lambda r: r["syscalls"]["per_request"]),
                         ("CPU us/req", lambda r: r["syscalls"]["user_us_per_request"]
                          + r["syscalls"]["system_us_per_request"]),
+                        ("replicas us/req", lambda r: r["syscalls"]["replica_us_per_request"]),
                         ("KiB/idle conn", lambda r: r["memory"]["kib_per_connection"]),
                         (f"{args.load_requests} req s", lambda r: r["load"]["seconds"])):
         best = min(("nginx", "haproxy"), key=lambda n: pick(results[n]))

@@ -2,7 +2,9 @@
 // the data plane's server together, and runs them until SIGTERM/SIGINT.
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <iostream>
@@ -168,16 +170,28 @@ int run_balancer(const balancer::BalancerOptions& options) {
     warn_if_admin_is_open(options, admin_server ? admin_server->local_endpoint() : server.local_endpoint());
 
     int signals_seen = 0;
+    std::atomic<bool> abandoned = false;
+    const auto drain = [&](net::Clock::duration grace) {
+        server.drain(grace);
+        if (admin_server) {
+            admin_server->drain(grace);
+        }
+    };
     net::TerminationSignals signals(control, [&](int signo) {
-        if (++signals_seen == 1) {
+        ++signals_seen;
+        if (signals_seen == 1) {
             log::info("draining", {{"signal", signo}});
             control_plane.begin_shutdown();
-            server.drain(options.limits.drain_timeout);
-            if (admin_server) {
-                admin_server->drain(options.limits.drain_timeout);
-            }
-        } else {
+            drain(options.limits.drain_timeout);
+        } else if (signals_seen == 2) {
+            // Every connection is cut at the workers' next deadline tick, so their coroutines end
+            // and the workers run out of work, as after a drain, only without waiting for answers.
             log::warn("stopping_now", {{"signal", signo}});
+            drain(net::Clock::duration::zero());
+        } else {
+            // Abandons whatever still runs; the process exits right after the replicas stop.
+            log::warn("abandoning_connections", {{"signal", signo}});
+            abandoned = true;
             pool.stop();
         }
     });
@@ -202,6 +216,13 @@ int run_balancer(const balancer::BalancerOptions& options) {
     asio::co_spawn(control, control_plane.stop_all(), asio::use_future).get();
     signals.cancel();
     log::info("stopped");
+    if (abandoned) {
+        // The stopped workers still hold the coroutines of the connections they were serving,
+        // which point at the servers' state; ending the process here, without destructors, keeps
+        // those from running after the state they point at is gone.
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
     return 0;
 }
 

@@ -3,13 +3,15 @@
 
 Takes ringlb-server's command line (--id, --host, --port, --threads), announces
 'listening on HOST:PORT', answers /heartbeat, /home like ringlb-server, and every other path with
-a JSON echo of the request it received: method, path, headers and body."""
+a JSON echo of the request it received: method, path, headers and body. Paths under /slow answer
+after 30 s."""
 
 import argparse
 import json
 import os
 import signal
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -35,6 +37,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/home":
             return self.answer(200, json.dumps({"message": f"Hello from Server: {self.server.server_id}",
                                                 "status": "successful"}).encode())
+        if self.path.startswith("/slow"):
+            time.sleep(30)  # a replica that takes an answer's whole time limit, and more
         if self.path.startswith("/missing"):
             return self.answer(404, b'{"message": "no", "status": "failure"}')
         echo = {"server_id": self.server.server_id, "method": self.command, "path": self.path,

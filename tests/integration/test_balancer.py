@@ -327,6 +327,24 @@ def test_sigterm_stops_everything(start_balancer):
     assert wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5)
 
 
+def test_second_sigterm_cuts_requests_in_flight_and_exits_cleanly(start_balancer):
+    # The first signal drains: the request in flight may take up to --drain-timeout. The second
+    # cuts it at once; ringlb still stops its replicas and exits 0 (under the sanitizers, without
+    # a report: no coroutine outlives the state it points at).
+    lb = start_balancer("--replica-binary", ECHO_REPLICA, "--drain-timeout", "20s", "--response-timeout", "30s")
+    pids = list(lb.replica_pids().values())
+    with socket.create_connection(("127.0.0.1", lb.port), timeout=10) as sock:
+        sock.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.3)
+        lb.signal(signal.SIGTERM)
+        time.sleep(0.3)
+        assert lb.proc.poll() is None, "the first signal waits for the request in flight"
+        lb.signal(signal.SIGTERM)
+        assert lb.wait(timeout=5) == 0
+    assert "stopping_now" in lb.stderr()
+    assert wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=5)
+
+
 def test_sigkill_of_the_balancer_takes_its_replicas_along(start_balancer):
     lb = start_balancer()
     pids = list(lb.replica_pids().values())

@@ -1,6 +1,7 @@
 #include "balancer/upstream_batcher.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <utility>
 
 #include <boost/asio/async_result.hpp>
@@ -35,11 +36,12 @@ void UpstreamBatcher::add(net::WorkerContext& worker, UpstreamPool& pool, Upstre
     auto batch = std::find_if(open_.begin(), open_.end(),
                               [&](const Batch& b) { return b.target.uid == target.uid; });
     if (batch == open_.end()) {
-        batch = open_.insert(open_.end(), Batch{target, {}, {}});
+        batch = open_.insert(open_.end(), Batch{target, {}, {}, 0});
     }
     batch->requests.push_back(&request);
     batch->waiting.push_back(std::move(handler));
-    if (batch->requests.size() >= max_batch_) {
+    batch->bytes += request.bytes.size();
+    if (batch->requests.size() >= max_batch_ || batch->bytes >= kMaxBatchBytes) {
         Batch full = std::move(*batch);
         open_.erase(batch);
         asio::co_spawn(worker.io, deliver(worker, pool, std::move(full), options), asio::detached);
@@ -65,10 +67,22 @@ void UpstreamBatcher::send_all(net::WorkerContext& worker, UpstreamPool& pool, c
 
 asio::awaitable<void> UpstreamBatcher::deliver(net::WorkerContext& worker, UpstreamPool& pool, Batch batch,
                                                const ProxyOptions& options) {
-    // Each waiting request resumes as soon as its own answer is in, not when the batch is done.
-    co_await exchange_all(worker, pool, batch.target, batch.requests, options, [&](std::size_t i) {
-        asio::post(worker.io, [resume = std::move(batch.waiting[i])]() mutable { std::move(resume)(); });
-    });
+    const auto resume = [&](std::size_t i) {
+        asio::post(worker.io, [waiting = std::move(batch.waiting[i])]() mutable { std::move(waiting)(); });
+    };
+    try {
+        // Each waiting request resumes as soon as its own answer is in, not when the batch is done.
+        co_await exchange_all(worker, pool, batch.target, batch.requests, options, resume);
+    } catch (const std::exception&) {
+        // Out of memory, in practice. No request may be left waiting: the ones not resumed yet
+        // fail as if their answers had been cut.
+        for (std::size_t i = 0; i < batch.requests.size(); ++i) {
+            if (batch.waiting[i]) {
+                batch.requests[i]->result = {ExchangeOutcome::broken_answer, asio::error::no_memory};
+                resume(i);
+            }
+        }
+    }
 }
 
 }  // namespace ringlb::balancer

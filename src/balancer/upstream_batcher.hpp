@@ -26,8 +26,16 @@ namespace ringlb::balancer {
 //
 // Only requests that may be sent again (idempotent methods) belong here, since a connection that
 // ends early sends the unanswered ones again (exchange_all).
+//
+// A batcher belongs to one worker: every call passes that worker's context, pool and options.
 class UpstreamBatcher {
 public:
+    // A batch leaves once it holds this many bytes of requests. The whole batch is written before
+    // any answer is read, so it must fit in the replica's socket receive buffer (128 KiB by
+    // default on Linux) with room to spare: otherwise a replica that answers the first request
+    // before reading the next could block on its write while ringlb blocks on its own.
+    static constexpr std::size_t kMaxBatchBytes = 32 * 1024;
+
     // `max_batch`: the most requests sent together; a full batch leaves at once.
     explicit UpstreamBatcher(std::size_t max_batch) : max_batch_(max_batch) {}
     UpstreamBatcher(UpstreamBatcher&&) = default;
@@ -49,6 +57,7 @@ private:
         UpstreamTarget target;
         std::vector<UpstreamRequest*> requests;
         std::vector<boost::asio::any_completion_handler<void()>> waiting;  // by request
+        std::size_t bytes = 0;                                              // of all requests
     };
 
     void add(net::WorkerContext& worker, UpstreamPool& pool, UpstreamTarget target,

@@ -68,6 +68,10 @@ asio::awaitable<AttemptResult> read_answer(UpstreamConnection& connection,
                     break;
                 }
             }
+            if (tracked.entry().timed_out) {
+                // The ticker's cancel came after the previous read had completed, and missed it.
+                co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};
+            }
             // The request has only just been written, so the answer is rarely in yet:
             // async_read_edge waits for it without a recv that would fail with EAGAIN.
             auto [ec, n] = co_await net::async_read_edge(connection.socket,
@@ -106,7 +110,8 @@ struct ConnectionRun {
 };
 
 // Writes `requests` on `connection` at once and reads their answers in order until one fails or
-// the replica closes the connection; each answered request's result is set and reported.
+// the replica closes the connection; each answered request's result is set and reported. Every
+// answer must be in within the response timeout of the write.
 asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnection& connection,
                                       std::span<UpstreamRequest* const> requests,
                                       const ProxyOptions& options, const OnResult& on_result,
@@ -141,8 +146,6 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
         if (!attempt.keep_alive) {
             break;
         }
-        // Each answer gets the whole response timeout, counted from the one before it.
-        tracked.busy_for(options.response_timeout);
     }
     co_return run;
 }
@@ -153,6 +156,7 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
                                    std::span<UpstreamRequest* const> requests, const ProxyOptions& options,
                                    OnResult on_result) {
     std::size_t next = 0;  // the first request without a result
+    bool timed_out_before = false;
     const auto finish = [&](const ExchangeResult& result) {
         requests[next]->result = result;
         if (on_result) {
@@ -180,15 +184,25 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
         const auto run = co_await run_on(worker, *connection, requests.subspan(next), options, on_result, next);
         next += run.answered;
         if (!run.failure) {
-            if (next == requests.size() && run.keep_alive) {
+            // Bytes past the last answer belong to no request (a body on an answer to HEAD, say):
+            // such a connection is not reused.
+            if (next == requests.size() && run.keep_alive && connection->buffer.size() == 0) {
                 pool.give_back(target.uid, std::move(connection), worker.connections.now());
             }
             continue;  // all answered, or the replica closed after an answer: the rest go again
         }
         const AttemptResult& failure = *run.failure;
         if (failure.result.outcome == ExchangeOutcome::timed_out) {
-            finish_all(failure.result);
-            co_return;
+            // The request whose answer did not come in time fails; the ones behind it waited on
+            // it, not on their own answers, and go again once. If the replica is silent on that
+            // connection too, they fail with it: a request waits at most twice the timeout.
+            finish(failure.result);
+            if (timed_out_before) {
+                finish_all(failure.result);
+                co_return;
+            }
+            timed_out_before = true;
+            continue;
         }
         if (failure.nothing_received && (!fresh || run.answered > 0)) {
             // A pooled connection the replica had closed while it sat idle, or a connection the

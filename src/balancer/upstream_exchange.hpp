@@ -53,17 +53,20 @@ using OnResult = std::function<void(std::size_t)>;
 // Sends `requests` to the replica over one connection, a pooled one or a new one, in a single
 // write, and reads their answers in order (HTTP/1.1 pipelining; with one request, a plain
 // exchange). Every request gets its result, and on_result (when set) is called for it as soon as
-// it has one. The connection returns to the pool when every answer came and the replica keeps it
-// alive. Deadlines (connect; each answer within the response timeout) are enforced through the
-// worker's ConnectionSet.
+// it has one. Every answer must be in within the response timeout of the write. The connection
+// returns to the pool when every answer came, nothing follows the last one and the replica keeps
+// it alive. Deadlines are enforced through the worker's ConnectionSet.
 //
 // When a connection ends before all answers are in, the requests not answered yet go out again
-// on another connection: after a pooled connection the replica had closed while idle, after an
-// answer that closes the connection, after an answer that was cut or malformed, and after the
-// replica closed a connection that had already answered. Only a fresh connection that fails
-// before its first answer, a connect that fails, or a timeout ends the remaining requests
-// together. Sending a request again is safe only for idempotent methods (RFC 9110 §9.2.2), so
-// requests of other methods must be sent one at a time.
+// on another connection: after a pooled connection failed before any byte of answer (almost
+// always one the replica closed while it sat idle; this holds for a single request of any
+// method, as it always has), after an answer that closes the connection, after an answer that
+// was cut or malformed (that request fails), after the replica closed a connection that had
+// already answered on it, and after a timeout (that request fails; the ones behind it go again
+// once, and fail with the next timeout). A connect that fails, or a fresh connection that fails
+// before its first answer, ends all remaining requests together. Sending a request again after
+// an answer was due is safe only for idempotent methods (RFC 9110 §9.2.2), so requests of other
+// methods are sent one at a time.
 boost::asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool,
                                           UpstreamTarget target, std::span<UpstreamRequest* const> requests,
                                           const ProxyOptions& options, OnResult on_result = {});

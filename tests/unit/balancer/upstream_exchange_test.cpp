@@ -32,6 +32,8 @@ struct Script {
     std::size_t answers_per_connection = std::numeric_limits<std::size_t>::max();
     bool say_close = false;     // the last answer on a connection says "Connection: close"
     bool silent = false;        // reads requests, never answers
+    std::size_t silent_connections = 0;  // the first this many connections are silent
+    bool trailing_bytes = false;  // sends bytes that belong to no answer after the answers
     bool close_at_once = false; // closes every connection before reading anything
     std::optional<std::size_t> garbage_answer;  // this answer (counted over all connections) is malformed
 };
@@ -58,11 +60,12 @@ private:
                 co_return;
             }
             ++connections;
-            asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket)), asio::detached);
+            const bool silent = script_.silent || connections <= script_.silent_connections;
+            asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket), silent), asio::detached);
         }
     }
 
-    asio::awaitable<void> serve(tcp::socket socket) {
+    asio::awaitable<void> serve(tcp::socket socket, bool silent) {
         if (script_.close_at_once) {
             co_return;
         }
@@ -83,7 +86,7 @@ private:
                 const std::string target = pending.substr(4, pending.find(' ', 4) - 4);
                 pending.erase(0, end + 4);
                 ++requests;
-                if (script_.silent) {
+                if (silent) {
                     continue;
                 }
                 ++answered_here;
@@ -99,6 +102,9 @@ private:
             }
             if (requests > 0) {
                 requests_per_read.push_back(requests);
+            }
+            if (!out.empty() && script_.trailing_bytes) {
+                out += "junk";
             }
             if (!out.empty()) {
                 co_await asio::async_write(socket, asio::buffer(out), kUseTuple);
@@ -296,7 +302,7 @@ TEST_F(UpstreamExchangeTest, NothingListeningMakesThemAllUnreachable) {
     }
 }
 
-TEST_F(UpstreamExchangeTest, ASilentReplicaTimesThemAllOut) {
+TEST_F(UpstreamExchangeTest, ASilentReplicaTimesThemAllOutAfterOneMoreTry) {
     options.response_timeout = 100ms;
     ScriptedReplica replica(io, {.silent = true});
     make(3);
@@ -304,6 +310,40 @@ TEST_F(UpstreamExchangeTest, ASilentReplicaTimesThemAllOut) {
     for (auto& s : sent) {
         EXPECT_EQ(s->request.result.outcome, ExchangeOutcome::timed_out);
     }
+    EXPECT_EQ(replica.connections, 2U) << "the requests behind the first go again once";
+}
+
+TEST_F(UpstreamExchangeTest, RequestsBehindOneThatTimesOutGoAgain) {
+    options.response_timeout = 100ms;
+    ScriptedReplica replica(io, {.silent_connections = 1});
+    make(3);
+    exchange_together(replica);
+    EXPECT_EQ(sent[0]->request.result.outcome, ExchangeOutcome::timed_out);
+    expect_answered(1);
+    expect_answered(2);
+    EXPECT_EQ(replica.connections, 2U);
+}
+
+TEST_F(UpstreamExchangeTest, ABatchLeavesOnceItHoldsEnoughBytes) {
+    ScriptedReplica replica(io, {});
+    UpstreamBatcher batcher(16);
+    make(4);
+    const std::string padding(UpstreamBatcher::kMaxBatchBytes / 3, 'x');
+    for (auto& s : sent) {
+        s->bytes.insert(s->bytes.size() - 2, "X-Padding: " + padding + "\r\n");
+        s->request.bytes = s->bytes;
+    }
+    exchange_through(batcher, replica);
+    expect_all_answered();
+    EXPECT_EQ(replica.connections, 2U) << "three requests filled the first batch";
+}
+
+TEST_F(UpstreamExchangeTest, AConnectionWithBytesPastTheLastAnswerIsNotReused) {
+    ScriptedReplica replica(io, {.trailing_bytes = true});
+    make(2);
+    exchange_together(replica);
+    expect_all_answered();
+    EXPECT_EQ(pool.idle_count(), 0U);
 }
 
 TEST_F(UpstreamExchangeTest, APooledConnectionTheReplicaClosedIsReplaced) {

@@ -19,9 +19,9 @@ namespace ringlb::balancer {
 // The most replicas one request is sent to (the --failover-attempts limit).
 inline constexpr std::size_t kMaxFailoverAttempts = 16;
 
-// One worker's data-plane state: its view of the routing snapshots, its connection pools and
-// its random numbers. Touched only by that worker's thread.
-// Must not move once requests flow (its batcher's posted work points at it).
+// One worker's data-plane state: its view of the routing snapshots, its connection pools, its
+// batches of requests and its random numbers. Touched only by that worker's thread. Must not
+// move once requests flow: its batcher's posted work points at it.
 struct ProxyWorker {
     ProxyWorker(const SnapshotStore& store, const ProxyOptions& options, std::uint64_t seed)
         : snapshots(store), pool(options.max_idle_per_replica), batcher(options.upstream_batch), rng(seed) {}

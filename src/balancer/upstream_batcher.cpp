@@ -44,7 +44,7 @@ void UpstreamBatcher::add(net::WorkerContext& worker, UpstreamPool& pool, Upstre
     if (batch->requests.size() >= max_batch_ || batch->bytes >= kMaxBatchBytes) {
         Batch full = std::move(*batch);
         open_.erase(batch);
-        asio::co_spawn(worker.io, deliver(worker, pool, std::move(full), options), asio::detached);
+        send(worker, pool, std::move(full), options);
         return;
     }
     if (!send_posted_) {
@@ -61,8 +61,13 @@ void UpstreamBatcher::add(net::WorkerContext& worker, UpstreamPool& pool, Upstre
 void UpstreamBatcher::send_all(net::WorkerContext& worker, UpstreamPool& pool, const ProxyOptions& options) {
     auto batches = std::exchange(open_, {});
     for (auto& batch : batches) {
-        asio::co_spawn(worker.io, deliver(worker, pool, std::move(batch), options), asio::detached);
+        send(worker, pool, std::move(batch), options);
     }
+}
+
+void UpstreamBatcher::send(net::WorkerContext& worker, UpstreamPool& pool, Batch batch,
+                           const ProxyOptions& options) {
+    asio::co_spawn(worker.io, deliver(worker, pool, std::move(batch), options), asio::detached);
 }
 
 asio::awaitable<void> UpstreamBatcher::deliver(net::WorkerContext& worker, UpstreamPool& pool, Batch batch,

@@ -64,6 +64,7 @@ private:
              UpstreamRequest& request, const ProxyOptions& options,
              boost::asio::any_completion_handler<void()> handler);
     void send_all(net::WorkerContext& worker, UpstreamPool& pool, const ProxyOptions& options);
+    static void send(net::WorkerContext& worker, UpstreamPool& pool, Batch batch, const ProxyOptions& options);
     static boost::asio::awaitable<void> deliver(net::WorkerContext& worker, UpstreamPool& pool,
                                                 Batch batch, const ProxyOptions& options);
 

@@ -110,12 +110,13 @@ struct ConnectionRun {
 };
 
 // Writes `requests` on `connection` at once and reads their answers in order until one fails or
-// the replica closes the connection; each answered request's result is set and reported. Every
-// answer must be in within the response timeout of the write.
+// the replica closes the connection; `finish(result)` is called for each answered request, in
+// order, as soon as its answer is in. Every answer must be in within the response timeout of
+// the write.
+template <class Finish>
 asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnection& connection,
                                       std::span<UpstreamRequest* const> requests,
-                                      const ProxyOptions& options, const OnResult& on_result,
-                                      std::size_t first_index) {
+                                      const ProxyOptions& options, const Finish& finish) {
     net::TrackedConnection tracked(worker.connections, connection.socket);
     tracked.busy_for(options.response_timeout);
     std::vector<asio::const_buffer> gather;
@@ -137,10 +138,7 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
             run.failure = attempt;
             co_return run;
         }
-        request->result = attempt.result;
-        if (on_result) {
-            on_result(first_index + run.answered);
-        }
+        finish(attempt.result);
         ++run.answered;
         run.keep_alive = attempt.keep_alive;
         if (!attempt.keep_alive) {
@@ -181,8 +179,7 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
             connection = std::move(connected.connection);
             pool.lend_buffer(*connection);
         }
-        const auto run = co_await run_on(worker, *connection, requests.subspan(next), options, on_result, next);
-        next += run.answered;
+        const auto run = co_await run_on(worker, *connection, requests.subspan(next), options, finish);
         if (!run.failure) {
             // Bytes past the last answer belong to no request (a body on an answer to HEAD, say):
             // such a connection is not reused.

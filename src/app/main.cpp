@@ -17,17 +17,17 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_future.hpp>
 
-#include "balancer/balancer_options.hpp"
-#include "balancer/balancer_session.hpp"
-#include "balancer/control_plane.hpp"
-#include "balancer/routing_snapshot.hpp"
+#include "config/balancer_options.hpp"
+#include "dataplane/balancer_session.hpp"
+#include "controlplane/control_plane.hpp"
+#include "controlplane/routing_snapshot.hpp"
 #include "drivers/docker/docker_driver.hpp"
 #include "drivers/process/process_driver.hpp"
 #include "hashing/algorithm.hpp"
 #include "net/http_probe.hpp"
-#include "net/json_reply.hpp"
+#include "common/json_reply.hpp"
 #include "net/listener.hpp"
-#include "net/log.hpp"
+#include "common/log.hpp"
 #include "net/server.hpp"
 #include "net/termination_signals.hpp"
 #include "net/url.hpp"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "net/json_reply.hpp"
+#include "common/json_reply.hpp"
 
 namespace ringlb::loadgen {
 

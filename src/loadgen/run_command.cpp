@@ -12,7 +12,7 @@
 #include "loadgen/load_run.hpp"
 #include "loadgen/progress_bar.hpp"
 #include "loadgen/run_report.hpp"
-#include "net/duration.hpp"
+#include "common/duration.hpp"
 
 namespace ringlb::loadgen {
 

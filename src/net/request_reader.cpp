@@ -1,7 +1,7 @@
 #include "net/request_reader.hpp"
 
 #include "net/edge_read.hpp"
-#include "net/json_reply.hpp"
+#include "common/json_reply.hpp"
 
 #include <algorithm>
 

@@ -8,7 +8,7 @@
 
 #include "net/edge_read.hpp"
 #include "net/listener.hpp"
-#include "net/log.hpp"
+#include "common/log.hpp"
 
 namespace ringlb::net {
 

@@ -1,6 +1,6 @@
 #include "replica/endpoints.hpp"
 
-#include "net/json_reply.hpp"
+#include "common/json_reply.hpp"
 
 namespace ringlb::replica {
 

@@ -5,7 +5,7 @@
 
 #include "net/http_probe.hpp"
 #include "net/listener.hpp"
-#include "net/log.hpp"
+#include "common/log.hpp"
 #include "net/server.hpp"
 #include "net/termination_signals.hpp"
 #include "net/url.hpp"

@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "net/cli_duration.hpp"
+#include "common/cli_duration.hpp"
 #include "net/worker_pool.hpp"
 
 namespace ringlb::replica {

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <variant>
 
-#include "balancer/admin_request.hpp"
-#include "balancer/hostname.hpp"
+#include "controlplane/admin_request.hpp"
+#include "controlplane/hostname.hpp"
 
 namespace {
 

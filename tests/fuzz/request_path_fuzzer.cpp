@@ -13,9 +13,10 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "balancer/admin_api.hpp"
-#include "balancer/admin_request.hpp"
-#include "balancer/key_policy.hpp"
+#include "controlplane/admin_api.hpp"
+#include "controlplane/admin_request.hpp"
+#include "config/key_policy.hpp"
+#include "dataplane/request_key.hpp"
 #include "net/header_lines.hpp"
 #include "net/request_parser.hpp"
 

@@ -7,7 +7,7 @@
 #include "drivers/docker/container_name.hpp"
 #include "drivers/docker/docker_event_watcher.hpp"
 #include "drivers/docker/engine_targets.hpp"
-#include "net/log.hpp"
+#include "common/log.hpp"
 
 namespace ringlb::drivers {
 

@@ -12,7 +12,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "balancer/replica_driver.hpp"
+#include "controlplane/replica_driver.hpp"
 #include "drivers/docker/container_info.hpp"
 #include "drivers/docker/docker_client.hpp"
 #include "drivers/docker/docker_driver_options.hpp"

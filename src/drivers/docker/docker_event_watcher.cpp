@@ -10,7 +10,7 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "net/log.hpp"
+#include "common/log.hpp"
 
 namespace ringlb::drivers {
 

@@ -21,7 +21,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "net/listener.hpp"
-#include "net/log.hpp"
+#include "common/log.hpp"
 
 namespace ringlb::drivers {
 

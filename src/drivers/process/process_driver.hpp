@@ -7,7 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 
-#include "balancer/replica_driver.hpp"
+#include "controlplane/replica_driver.hpp"
 
 namespace ringlb::drivers {
 

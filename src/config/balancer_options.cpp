@@ -1,0 +1,263 @@
+#include "config/balancer_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include "hashing/algorithm.hpp"
+#include "common/cli_duration.hpp"
+#include "net/listener.hpp"
+#include "net/worker_pool.hpp"
+
+namespace ringlb::balancer {
+
+namespace {
+
+// Adds a flag whose text is turned into a value by `parse` (a hashing::Parsed<T> producer).
+template <class T, class Parse>
+CLI::Option* add_parsed(CLI::App& app, const std::string& name, T& target, Parse parse,
+                        const std::string& help, const std::string& env,
+                        const std::string& default_text) {
+    return app
+        .add_option_function<std::string>(
+            name,
+            [&target, parse, name](const std::string& text) {
+                const auto parsed = parse(text);
+                if (!parsed.ok()) {
+                    throw CLI::ValidationError(name, parsed.error());
+                }
+                target = parsed.value();
+            },
+            help)
+        ->envname(env)
+        ->default_str(default_text);
+}
+
+void add_listen_options(CLI::App& app, BalancerOptions& o) {
+    app.add_option("--host", o.host, "Address to listen on")->envname("RINGLB_HOST")->capture_default_str();
+    app.add_option("--port", o.port,
+                   "Port to listen on; 0 lets the kernel pick. Once serving, ringlb prints\n"
+                   "'listening on HOST:PORT' on stdout")
+        ->envname("RINGLB_PORT")
+        ->capture_default_str();
+    app.add_option("--threads", o.threads, "Worker threads for the data plane (default: one per core)")
+        ->envname("RINGLB_THREADS")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
+}
+
+void add_replica_options(CLI::App& app, BalancerOptions& o) {
+    app.add_option("--replicas", o.replicas.initial, "Replicas to keep alive from the start (N)")
+        ->envname("RINGLB_REPLICAS")
+        ->check(CLI::Range(0U, 10'000U))
+        ->capture_default_str();
+    app.add_option("--max-replicas", o.replicas.max, "Most replicas /add may bring the total to")
+        ->envname("RINGLB_MAX_REPLICAS")
+        ->check(CLI::Range(1U, 10'000U))
+        ->capture_default_str();
+    app.add_option("--driver", o.driver, "How replicas are run: process (local ringlb-server children) or docker")
+        ->envname("RINGLB_DRIVER")
+        ->check(CLI::IsMember({"process", "docker"}))
+        ->capture_default_str();
+    app.add_option("--replica-binary", o.replica_binary,
+                   "process driver: the ringlb-server program (default: the one beside ringlb)")
+        ->envname("RINGLB_REPLICA_BINARY");
+    app.add_option("--docker-socket", o.docker.socket, "docker driver: the Docker daemon's socket")
+        ->envname("RINGLB_DOCKER_SOCKET")
+        ->capture_default_str();
+    app.add_option("--docker-image", o.docker.image, "docker driver: the replica image")
+        ->envname("RINGLB_DOCKER_IMAGE")
+        ->capture_default_str();
+    app.add_option("--docker-network", o.docker.network, "docker driver: the network replicas join")
+        ->envname("RINGLB_DOCKER_NETWORK")
+        ->capture_default_str();
+    app.add_option("--docker-instance", o.docker.instance,
+                   "docker driver: label value marking this load balancer's containers")
+        ->envname("RINGLB_DOCKER_INSTANCE")
+        ->capture_default_str();
+    net::add_duration_option(app, "--start-timeout", o.replicas.start_timeout,
+                             "Time a new replica has to start and pass its first heartbeat",
+                             "RINGLB_START_TIMEOUT");
+    net::add_duration_option(app, "--stop-timeout", o.replicas.stop_timeout,
+                             "Time a stopped replica gets to exit before it is killed", "RINGLB_STOP_TIMEOUT");
+    net::add_duration_option(app, "--respawn-backoff-max", o.replicas.backoff_max,
+                             "Longest wait between respawns of a replica that keeps dying "
+                             "(starts at 100ms, doubles)",
+                             "RINGLB_RESPAWN_BACKOFF_MAX");
+}
+
+void add_hash_options(CLI::App& app, BalancerOptions& o) {
+    add_parsed(app, "--hash", o.hash.algorithm, hashing::parse_algorithm,
+               "Hash algorithm: classic (the assignment's map), ring, maglev, maglev-incremental,\n"
+               "or default (" + std::string(hashing::algorithm_name(hashing::kDefaultAlgorithm)) + ")",
+               "RINGLB_HASH", "default");
+    app.add_option("--hash-slots", o.hash.classic.slots, "classic: slots in the map (M)")
+        ->envname("RINGLB_HASH_SLOTS")
+        ->capture_default_str();
+    app.add_option("--hash-virtual-servers", o.hash.classic.virtual_servers,
+                   "classic: virtual servers per replica (K)")
+        ->envname("RINGLB_HASH_VIRTUAL_SERVERS")
+        ->capture_default_str();
+    add_parsed(app, "--hash-functions", o.hash.classic.functions, hashing::parse_classic_functions,
+               "classic: the H and Phi pair: assignment, splitmix or xxh3", "RINGLB_HASH_FUNCTIONS",
+               "assignment");
+    add_parsed(app, "--hash-probing", o.hash.classic.probing, hashing::parse_probing,
+               "classic: collision probing: linear or quadratic", "RINGLB_HASH_PROBING", "linear");
+    app.add_option("--ring-vnodes", o.hash.ring.virtual_nodes, "ring: virtual nodes per replica")
+        ->envname("RINGLB_RING_VNODES")
+        ->capture_default_str();
+    app.add_option("--maglev-size", o.hash.maglev.table_size, "maglev: lookup table size (a prime)")
+        ->envname("RINGLB_MAGLEV_SIZE")
+        ->capture_default_str();
+    add_parsed(app, "--bounded-load", o.hash.bounded_load.epsilon, hashing::parse_bounded_load,
+               "Cap each replica's in-flight requests at (1+EPS) x the mean: off or EPS > 0",
+               "RINGLB_BOUNDED_LOAD", "off");
+    app.add_option_function<std::string>(
+           "--hash-key",
+           [&o](const std::string& text) {
+               const auto policy = parse_key_policy(text);
+               if (!policy) {
+                   throw CLI::ValidationError("--hash-key", "'" + text +
+                                                                "' is not one of auto, random, header:NAME, "
+                                                                "cookie:NAME, path, client-ip");
+               }
+               o.key_policy = *policy;
+           },
+           "Where a request's key comes from: auto (X-Request-Id, else random), random,\n"
+           "header:NAME, cookie:NAME, path, client-ip")
+        ->envname("RINGLB_HASH_KEY")
+        ->default_str("auto");
+}
+
+void add_health_options(CLI::App& app, BalancerOptions& o) {
+    net::add_duration_option(app, "--heartbeat-interval", o.health.interval,
+                             "Time between heartbeat probes of a replica", "RINGLB_HEARTBEAT_INTERVAL");
+    net::add_duration_option(app, "--heartbeat-timeout", o.health.timeout,
+                             "Time limit of one heartbeat probe", "RINGLB_HEARTBEAT_TIMEOUT");
+    app.add_option("--heartbeat-fall", o.health.thresholds.fall,
+                   "Failed probes in a row that mark a replica down")
+        ->envname("RINGLB_HEARTBEAT_FALL")
+        ->check(CLI::Range(1U, 100U))
+        ->capture_default_str();
+    app.add_option("--heartbeat-rise", o.health.thresholds.rise,
+                   "Passed probes in a row that mark a replica up")
+        ->envname("RINGLB_HEARTBEAT_RISE")
+        ->check(CLI::Range(1U, 100U))
+        ->capture_default_str();
+}
+
+void add_proxy_options(CLI::App& app, BalancerOptions& o) {
+    net::add_duration_option(app, "--connect-timeout", o.proxy.connect_timeout,
+                             "Time limit to connect to a replica", "RINGLB_CONNECT_TIMEOUT");
+    net::add_duration_option(app, "--response-timeout", o.proxy.response_timeout,
+                             "Time limit for a replica's whole answer", "RINGLB_RESPONSE_TIMEOUT");
+    app.add_option("--failover-attempts", o.proxy.failover_attempts,
+                   "Replicas tried for one idempotent request before answering 502")
+        ->envname("RINGLB_FAILOVER_ATTEMPTS")
+        ->check(CLI::Range(1U, 16U))
+        ->capture_default_str();
+    app.add_option("--upstream-batch", o.proxy.upstream_batch,
+                   "Most requests for one replica that arrive together and are sent together on one "
+                   "connection (pipelined; idempotent methods only); 1 sends each on its own")
+        ->envname("RINGLB_UPSTREAM_BATCH")
+        ->check(CLI::Range(1U, 256U))
+        ->capture_default_str();
+    app.add_option("--max-response-bytes", o.proxy.max_response_bytes, "Largest replica answer passed on")
+        ->envname("RINGLB_MAX_RESPONSE_BYTES")
+        ->capture_default_str();
+    net::add_duration_option(app, "--idle-timeout", o.limits.idle_timeout,
+                             "Close client keep-alive connections idle this long", "RINGLB_IDLE_TIMEOUT");
+    net::add_duration_option(app, "--request-timeout", o.limits.request_timeout,
+                             "Time a client has to send a whole request (slow clients are cut)",
+                             "RINGLB_REQUEST_TIMEOUT");
+    net::add_duration_option(app, "--drain-timeout", o.limits.drain_timeout,
+                             "On SIGTERM/SIGINT, time in-flight requests get to finish",
+                             "RINGLB_DRAIN_TIMEOUT");
+    app.add_option("--max-header-bytes", o.limits.max_header_bytes,
+                   "Largest request line plus headers (431 past it)")
+        ->envname("RINGLB_MAX_HEADER_BYTES")
+        ->check(CLI::Range(1024U, 1024U * 1024U))
+        ->capture_default_str();
+    app.add_option("--max-header-fields", o.limits.max_header_fields, "Most header fields in a request (431 past it)")
+        ->envname("RINGLB_MAX_HEADER_FIELDS")
+        ->check(CLI::Range(1U, 10'000U))
+        ->capture_default_str();
+    app.add_option("--max-body-bytes", o.limits.max_body_bytes, "Largest request body (413 past it)")
+        ->envname("RINGLB_MAX_BODY_BYTES")
+        ->capture_default_str();
+}
+
+void add_admin_options(CLI::App& app, BalancerOptions& o) {
+    app.add_option("--admin-token", o.admin.token,
+                   "Require 'Authorization: Bearer TOKEN' on /add and /rm (prefer the environment\n"
+                   "twin: command lines are visible to every local user)")
+        ->envname("RINGLB_ADMIN_TOKEN");
+    app.add_flag("--admin-token-metrics", o.admin.token_for_metrics, "Require the token on /metrics too")
+        ->envname("RINGLB_ADMIN_TOKEN_METRICS");
+    app.add_option("--admin-listen", o.admin.listen,
+                   "Serve /rep, /add, /rm and /metrics on this HOST:PORT (e.g. 127.0.0.1:5001)\n"
+                   "instead of the main port")
+        ->envname("RINGLB_ADMIN_LISTEN");
+    app.add_option("--max-admin-body-bytes", o.admin.max_body_bytes, "Largest /add or /rm payload (413 past it)")
+        ->envname("RINGLB_MAX_ADMIN_BODY_BYTES")
+        ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{16} * 1024 * 1024))
+        ->capture_default_str();
+    app.add_option("--max-connections", o.front.max_connections,
+                   "Client connections at once; past it new ones get a 503 and are closed (0: no limit)")
+        ->envname("RINGLB_MAX_CONNECTIONS")
+        ->capture_default_str();
+    app.add_option("--max-url-bytes", o.front.max_url_bytes, "Longest request target (414 past it)")
+        ->envname("RINGLB_MAX_URL_BYTES")
+        ->check(CLI::Range(std::size_t{16}, std::size_t{1024} * 1024))
+        ->capture_default_str();
+    app.add_option("--state-dir", o.state_dir,
+                   "Keep the replica membership (N, names, server IDs) in DIR/state.json, so a\n"
+                   "restarted ringlb brings the same replicas back")
+        ->envname("RINGLB_STATE_DIR");
+}
+
+}  // namespace
+
+ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) {
+    BalancerOptions o;
+    CLI::App app{
+        "ringlb: a consistent-hashing HTTP load balancer that keeps N replicas alive.\n"
+        "Routes every request to the replica the hash ring names for its key; /rep, /add\n"
+        "and /rm manage the replicas, /metrics reports in Prometheus text. Every flag has\n"
+        "an environment twin, shown in brackets."};
+    app.set_version_flag("--version", "ringlb 0.1.0");
+    app.get_formatter()->column_width(36);
+    add_listen_options(app, o);
+    add_replica_options(app, o);
+    add_hash_options(app, o);
+    add_health_options(app, o);
+    add_proxy_options(app, o);
+    add_admin_options(app, o);
+    app.add_option("--log-level", o.log_level, "debug, info, warn or error")
+        ->envname("RINGLB_LOG_LEVEL")
+        ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+        ->capture_default_str();
+    app.add_option("--healthcheck", o.healthcheck_url,
+                   "Probe mode: GET this URL (e.g. http://127.0.0.1:5000/rep), exit 0 on 2xx, 1\n"
+                   "otherwise; for images without a shell");
+    try {
+        app.parse(argc, argv);
+        if (const auto problem = hashing::validate(o.hash)) {
+            throw CLI::ValidationError("--hash", *problem);
+        }
+        if (o.admin.listen && !net::parse_host_port(*o.admin.listen)) {
+            throw CLI::ValidationError("--admin-listen", "'" + *o.admin.listen + "' is not HOST:PORT with a numeric host");
+        }
+        if (o.replicas.initial > o.replicas.max) {
+            throw CLI::ValidationError("--replicas", "more than --max-replicas");
+        }
+        if (o.health.timeout > o.health.interval * 4) {
+            throw CLI::ValidationError("--heartbeat-timeout", "more than 4 x --heartbeat-interval");
+        }
+    } catch (const CLI::ParseError& e) {
+        return {std::nullopt, app.exit(e)};
+    }
+    if (o.threads == 0) {
+        o.threads = net::default_thread_count();
+    }
+    return {o, 0};
+}
+
+}  // namespace ringlb::balancer

@@ -1,0 +1,99 @@
+#include "controlplane/admin_api.hpp"
+
+#include <variant>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "controlplane/admin_request.hpp"
+#include "controlplane/metrics.hpp"
+#include "net/header_lines.hpp"
+#include "common/json_reply.hpp"
+
+namespace ringlb::balancer {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+
+net::Response method_not_allowed(std::string_view path, std::string_view allowed) {
+    return {http::status::method_not_allowed,
+            net::json_reply("<Error> '" + std::string(path) + "' accepts only " + std::string(allowed), false),
+            "application/json", allowed};
+}
+
+}  // namespace
+
+net::Response replicas_answer(const std::vector<std::string>& names) {
+    boost::json::array replicas;
+    for (const std::string& name : names) {
+        replicas.emplace_back(name);
+    }
+    boost::json::object message;
+    message["N"] = names.size();
+    message["replicas"] = std::move(replicas);
+    return {http::status::ok, net::json_reply(message, true)};
+}
+
+bool AdminApi::authorised(const net::RequestHead& request) const {
+    if (options_.token.empty()) {
+        return true;
+    }
+    constexpr std::string_view kBearer = "Bearer ";
+    const auto header = net::find_header(request.forward_headers, "Authorization");
+    return header && header->starts_with(kBearer) &&
+           net::equal_secrets(header->substr(kBearer.size()), options_.token);
+}
+
+asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
+                                                const RoutingSnapshot& snapshot) const {
+    const std::string_view path = path_of(request.target);
+    const http::verb method = request.method;
+    const bool read = method == http::verb::get || method == http::verb::head;
+    if (path == "/rep") {
+        co_return read ? replicas_answer(snapshot.names) : method_not_allowed(path, "GET");
+    }
+    const bool needs_token = path != "/metrics" || options_.token_for_metrics;
+    if (needs_token && !authorised(request)) {
+        co_return net::Response{http::status::unauthorized,
+                                net::json_reply("<Error> '" + std::string(path) +
+                                                    "' needs the admin token: Authorization: Bearer <token>",
+                                                false)};
+    }
+    if (path == "/metrics") {
+        if (!read) {
+            co_return method_not_allowed(path, "GET");
+        }
+        co_return net::Response{http::status::ok, render_metrics(snapshot), "text/plain; version=0.0.4"};
+    }
+    const bool is_add = path == "/add";
+    if (is_add ? method != http::verb::post : (method != http::verb::delete_ && method != http::verb::post)) {
+        co_return method_not_allowed(path, is_add ? "POST" : "DELETE, POST");
+    }
+    if (request.body.size() > options_.max_body_bytes) {
+        co_return net::Response{http::status::payload_too_large,
+                                net::json_reply("<Error> the payload is larger than " +
+                                                    std::to_string(options_.max_body_bytes) + " bytes",
+                                                false)};
+    }
+    auto parsed = parse_change(request.body, is_add ? ChangeKind::add : ChangeKind::remove);
+    if (const auto* error = std::get_if<AdminError>(&parsed)) {
+        co_return net::Response{http::status::bad_request, net::json_reply(error->message, false)};
+    }
+    ReplicaChange change = std::move(std::get<ReplicaChange>(parsed));
+    // Two statements, not a conditional expression: g++ 12 miscompiles coroutine calls that
+    // take arguments by value inside ?: (the argument is destroyed twice).
+    if (is_add) {
+        co_return co_await asio::co_spawn(control_.executor(), control_.add(std::move(change)),
+                                          asio::use_awaitable);
+    }
+    co_return co_await asio::co_spawn(control_.executor(), control_.remove(std::move(change)),
+                                      asio::use_awaitable);
+}
+
+}  // namespace ringlb::balancer

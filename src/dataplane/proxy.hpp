@@ -1,0 +1,65 @@
+#pragma once
+
+#include <random>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "config/balancer_options.hpp"
+#include "controlplane/routing_snapshot.hpp"
+#include "dataplane/upstream_batcher.hpp"
+#include "dataplane/upstream_pool.hpp"
+#include "net/request_parser.hpp"
+#include "net/response_parser.hpp"
+#include "net/server.hpp"
+
+namespace ringlb::balancer {
+
+// The most replicas one request is sent to (the --failover-attempts limit).
+inline constexpr std::size_t kMaxFailoverAttempts = 16;
+
+// One worker's data-plane state: its view of the routing snapshots, its connection pools, its
+// batches of requests and its random numbers. Touched only by that worker's thread. Must not
+// move once requests flow: its batcher's posted work points at it.
+struct ProxyWorker {
+    ProxyWorker(const SnapshotStore& store, const ProxyOptions& options, std::uint64_t seed)
+        : snapshots(store), pool(options.max_idle_per_replica), batcher(options.upstream_batch), rng(seed) {}
+
+    SnapshotReader snapshots;
+    UpstreamPool pool;
+    UpstreamBatcher batcher;
+    std::mt19937_64 rng;
+    std::uint64_t pooled_version = 0;  // the snapshot version `pool` was last pruned for
+};
+
+// One client connection's buffers for forwarding, reused from request to request. Never shared
+// between connections: a request's bytes are being written while other connections of the same
+// worker run.
+struct ProxyBuffers {
+    std::string upstream_request;
+    net::ResponseHead answer;
+};
+
+// Forwards client requests to the replica the hash table names for their key, skipping replicas
+// that are down and failing over to the next distinct replica when one cannot be reached.
+class Proxy {
+public:
+    explicit Proxy(const BalancerOptions& options) : options_(options) {}
+
+    // Forwards `request` and appends the complete answer for the client to `out`: the replica's
+    // (a 404 becomes SPEC.md's 400), or ringlb's own JSON 502/503/504.
+    boost::asio::awaitable<void> forward(net::WorkerContext& worker, ProxyWorker& state,
+                                         ProxyBuffers& buffers, const net::RequestHead& request,
+                                         std::string_view client_ip, bool keep_alive,
+                                         std::string& out) const;
+
+private:
+    const BalancerOptions& options_;
+};
+
+// Whether a request may be sent again to another replica after the first one may have seen it
+// (RFC 9110 §9.2.2).
+bool is_idempotent(boost::beast::http::verb method);
+
+}  // namespace ringlb::balancer

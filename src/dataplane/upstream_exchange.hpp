@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "config/balancer_options.hpp"
+#include "dataplane/upstream_pool.hpp"
+#include "net/response_parser.hpp"
+#include "net/server.hpp"
+
+namespace ringlb::balancer {
+
+// How one request-answer exchange with a replica ended.
+enum class ExchangeOutcome {
+    answered,         // `answer` holds a complete response
+    unreachable,      // could not connect: the replica never saw the request, any method may go
+                      // to another replica
+    no_answer,        // sent, but the connection failed before any byte of answer: the replica
+                      // may have processed it, so only idempotent requests go elsewhere
+    timed_out,        // no complete answer within the response timeout
+    broken_answer,    // the answer started but was cut or malformed
+};
+
+struct ExchangeResult {
+    ExchangeOutcome outcome = ExchangeOutcome::unreachable;
+    boost::system::error_code error;
+};
+
+// One request for a replica, where its answer goes, and how it ended.
+struct UpstreamRequest {
+    std::string_view bytes;               // the complete HTTP/1.1 request
+    bool head_request = false;            // its answer has no body
+    net::ResponseHead* answer = nullptr;  // filled when the outcome is `answered`
+    ExchangeResult result;
+};
+
+// Where the replica is: its pool key (Backend::uid) and address.
+struct UpstreamTarget {
+    std::uint64_t uid = 0;
+    boost::asio::ip::tcp::endpoint endpoint;
+};
+
+// Called with a request's index as soon as its result is set.
+using OnResult = std::function<void(std::size_t)>;
+
+// Sends `requests` to the replica over one connection, a pooled one or a new one, in a single
+// write, and reads their answers in order (HTTP/1.1 pipelining; with one request, a plain
+// exchange). Every request gets its result, and on_result (when set) is called for it as soon as
+// it has one. Every answer must be in within the response timeout of the write. The connection
+// returns to the pool when every answer came, nothing follows the last one and the replica keeps
+// it alive. Deadlines are enforced through the worker's ConnectionSet.
+//
+// When a connection ends before all answers are in, the requests not answered yet go out again
+// on another connection: after a pooled connection failed before any byte of answer (almost
+// always one the replica closed while it sat idle; this holds for a single request of any
+// method, as it always has), after an answer that closes the connection, after an answer that
+// was cut or malformed (that request fails), after the replica closed a connection that had
+// already answered on it, and after a timeout (that request fails; the ones behind it go again
+// once, and fail with the next timeout). A connect that fails, or a fresh connection that fails
+// before its first answer, ends all remaining requests together. Sending a request again after
+// an answer was due is safe only for idempotent methods (RFC 9110 §9.2.2), so requests of other
+// methods are sent one at a time.
+boost::asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool,
+                                          UpstreamTarget target, std::span<UpstreamRequest* const> requests,
+                                          const ProxyOptions& options, OnResult on_result = {});
+
+}  // namespace ringlb::balancer

@@ -21,6 +21,7 @@
 #include "dataplane/balancer_session.hpp"
 #include "controlplane/control_plane.hpp"
 #include "controlplane/routing_snapshot.hpp"
+#include "controlplane/state_file.hpp"
 #include "drivers/docker/docker_driver.hpp"
 #include "drivers/process/process_driver.hpp"
 #include "hashing/algorithm.hpp"
@@ -128,12 +129,14 @@ int run_balancer(const balancer::BalancerOptions& options) {
         }
     } join_control{control, control_thread};
 
+    std::optional<balancer::StateDirLock> state_lock;  // one ringlb per --state-dir
     if (!options.state_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(options.state_dir, ec);
         if (ec) {
             throw std::runtime_error("cannot create --state-dir " + options.state_dir + ": " + ec.message());
         }
+        state_lock.emplace(options.state_dir);
     }
     auto driver = make_driver(control, options);
     balancer::SnapshotStore snapshots;

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 
@@ -13,6 +14,7 @@ namespace ringlb::log {
 namespace {
 
 std::atomic<Level> g_min_level{Level::info};
+std::atomic<std::uint64_t> g_lost_lines{0};
 
 std::string_view level_name(Level level) {
     switch (level) {
@@ -91,8 +93,14 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
         append_value(field.value, line);
     }
     line += '\n';
-    // One write(2) per line keeps lines from different threads whole.
-    [[maybe_unused]] const auto written = ::write(STDERR_FILENO, line.data(), line.size());
+    // One write(2) per line keeps lines from different threads whole. A line the reader of
+    // stderr did not take (it went away: EPIPE, with SIGPIPE ignored) is counted, never fatal.
+    const auto written = ::write(STDERR_FILENO, line.data(), line.size());
+    if (written != static_cast<ssize_t>(line.size())) {
+        g_lost_lines.fetch_add(1, std::memory_order_relaxed);
+    }
 }
+
+std::uint64_t lost_lines() { return g_lost_lines.load(std::memory_order_relaxed); }
 
 }  // namespace ringlb::log

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -38,5 +39,8 @@ inline void error(std::string_view event, std::initializer_list<Field> fields = 
 
 // Lines below this level are dropped (default: info).
 void set_min_level(Level level);
+
+// Lines that could not be written whole (stderr's reader went away or is full), since start.
+std::uint64_t lost_lines();
 
 }  // namespace ringlb::log

@@ -96,7 +96,7 @@ std::variant<ReplicaChange, AdminError> parse_change(std::string_view body, Chan
     for (const std::string& name : change.hostnames) {
         if (!is_valid_hostname(name)) {
             return error(quoted(name) +
-                         " is not a valid hostname: use 1 to 63 letters, digits, '_', '.' or "
+                         " is not a valid hostname: use 2 to 63 letters, digits, '_', '.' or "
                          "'-', starting with a letter or digit");
         }
         if (!seen.insert(name).second) {

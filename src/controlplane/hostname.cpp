@@ -6,6 +6,9 @@ namespace ringlb::balancer {
 
 namespace {
 
+// The Docker engine refuses one-character container names ([a-zA-Z0-9][a-zA-Z0-9_.-]+), and a
+// replica's name must be usable by every driver.
+constexpr std::size_t kMinHostnameLength = 2;
 constexpr std::size_t kMaxHostnameLength = 63;
 
 bool is_alnum(char c) {
@@ -15,7 +18,7 @@ bool is_alnum(char c) {
 }  // namespace
 
 bool is_valid_hostname(std::string_view name) {
-    if (name.empty() || name.size() > kMaxHostnameLength || !is_alnum(name.front())) {
+    if (name.size() < kMinHostnameLength || name.size() > kMaxHostnameLength || !is_alnum(name.front())) {
         return false;
     }
     return std::all_of(name.begin(), name.end(),

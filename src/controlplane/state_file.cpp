@@ -1,6 +1,8 @@
 #include "controlplane/state_file.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +11,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -35,6 +38,34 @@ std::string state_path(const std::string& dir) { return dir + "/state.json"; }
 
 [[noreturn]] void io_failure(const std::string& what, const std::string& path) {
     throw std::runtime_error("cannot " + what + " " + path + ": " + std::strerror(errno));
+}
+
+bool write_all(int fd, std::string_view text) {
+    while (!text.empty()) {
+        const ssize_t n = ::write(fd, text.data(), text.size());
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+void sync_directory(const std::string& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        io_failure("open", dir);
+    }
+    const bool synced = ::fsync(fd) == 0;
+    const int saved_errno = errno;
+    ::close(fd);
+    if (!synced) {
+        errno = saved_errno;
+        io_failure("sync", dir);
+    }
 }
 
 }  // namespace
@@ -106,20 +137,53 @@ void save_state(const std::string& dir, const SavedState& state) {
     }
     const std::string text = json::serialize(root) + "\n";
     const std::string path = state_path(dir);
-    const std::string temporary = path + ".tmp";
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    // A name of its own, created exclusively and never through a link: a fixed temporary name
+    // would let anyone who can write the directory plant a symlink that ringlb then truncates.
+    std::string temporary = path + ".XXXXXX";
+    const int fd = ::mkostemp(temporary.data(), O_CLOEXEC);
     if (fd < 0) {
-        io_failure("write", temporary);
+        io_failure("create a temporary file in", dir);
     }
-    const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+    const bool written = ::fchmod(fd, 0644) == 0 && write_all(fd, text) && ::fsync(fd) == 0;
     const int saved_errno = errno;
     ::close(fd);
     if (!written) {
+        ::unlink(temporary.c_str());
         errno = saved_errno;
         io_failure("write", temporary);
     }
     if (::rename(temporary.c_str(), path.c_str()) != 0) {
+        const int rename_errno = errno;
+        ::unlink(temporary.c_str());
+        errno = rename_errno;
         io_failure("replace", path);
+    }
+    // The rename itself is durable only once the directory is synced.
+    sync_directory(dir);
+}
+
+StateDirLock::StateDirLock(const std::string& dir) {
+    const std::string path = dir + "/lock";
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd_ < 0) {
+        io_failure("open", path);
+    }
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        const int lock_errno = errno;
+        ::close(fd_);
+        fd_ = -1;
+        if (lock_errno == EWOULDBLOCK) {
+            throw std::runtime_error("--state-dir " + dir +
+                                     " is in use by another ringlb (it holds " + path + ")");
+        }
+        errno = lock_errno;
+        io_failure("lock", path);
+    }
+}
+
+StateDirLock::~StateDirLock() {
+    if (fd_ >= 0) {
+        ::close(fd_);  // releases the lock
     }
 }
 

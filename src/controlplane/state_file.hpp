@@ -31,8 +31,23 @@ struct SavedState {
 // but cannot be read or is not a valid state (ringlb then refuses to start rather than guess).
 std::optional<SavedState> load_state(const std::string& dir);
 
-// Replaces the file atomically (write a temporary file, fsync, rename), so a crash leaves either
-// the old state or the new one. Throws std::runtime_error when it cannot.
+// Replaces the file atomically (a temporary file of a fresh name created exclusively, fsync,
+// rename, fsync of the directory), so a crash leaves either the old state or the new one, and no
+// link planted in the directory is ever followed. Throws std::runtime_error when it cannot.
 void save_state(const std::string& dir, const SavedState& state);
+
+// One ringlb per --state-dir: an exclusive flock on DIR/lock, held for the object's life (the
+// kernel drops it when the process ends, however it ends). The constructor throws
+// std::runtime_error with one line to show when another process holds it or it cannot be taken.
+class StateDirLock {
+public:
+    explicit StateDirLock(const std::string& dir);
+    ~StateDirLock();
+    StateDirLock(const StateDirLock&) = delete;
+    StateDirLock& operator=(const StateDirLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
 
 }  // namespace ringlb::balancer

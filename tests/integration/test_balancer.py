@@ -119,6 +119,7 @@ def test_add_then_rm_back_to_the_start(start_balancer):
     ("/add", "post", b'{"n": 1, "hostnames": ["bad name"]}', "<Error> 'bad name' is not a valid hostname"),
     ("/add", "post", b'{"n": 1, "hostnames": ["-dash"]}', "<Error> '-dash' is not a valid hostname"),
     ("/add", "post", b'{"n": 1, "hostnames": ["' + b"a" * 64 + b'"]}', "is not a valid hostname"),
+    ("/add", "post", b'{"n": 1, "hostnames": ["a"]}', "<Error> 'a' is not a valid hostname"),
     ("/add", "post", b'{"n": 2, "hostnames": ["S1", "S1"]}', "<Error> hostname 'S1' appears more than once"),
     ("/add", "post", b'{"n": 1, "hostnames": ["server-1"]}', "<Error> hostname 'server-1' is already in use"),
     ("/add", "post", b'{"n": 500}', "<Error> cannot add 500 replicas"),

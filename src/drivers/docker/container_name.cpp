@@ -6,6 +6,7 @@ namespace ringlb::drivers {
 
 namespace {
 
+constexpr std::size_t kMinContainerNameLength = 2;  // the engine's rule: [a-zA-Z0-9][a-zA-Z0-9_.-]+
 constexpr std::size_t kMaxNameLength = 63;
 constexpr std::size_t kMaxImageLength = 255;
 
@@ -19,9 +20,13 @@ bool is_name_char(char c) {
 
 }  // namespace
 
-bool is_valid_container_name(std::string_view name) {
+bool is_valid_network_name(std::string_view name) {
     return !name.empty() && name.size() <= kMaxNameLength && is_alnum(name.front()) &&
            std::all_of(name.begin(), name.end(), is_name_char);
+}
+
+bool is_valid_container_name(std::string_view name) {
+    return name.size() >= kMinContainerNameLength && is_valid_network_name(name);
 }
 
 bool is_valid_label_value(std::string_view value) {

@@ -11,7 +11,7 @@ std::optional<std::string> validate(const DockerDriverOptions& options) {
     if (!is_plausible_image_reference(options.image)) {
         return "'" + options.image + "' is not a usable image reference";
     }
-    if (!is_valid_container_name(options.network)) {
+    if (!is_valid_network_name(options.network)) {
         return "'" + options.network +
                "' is not a valid network name ([a-zA-Z0-9][a-zA-Z0-9_.-]{0,62})";
     }

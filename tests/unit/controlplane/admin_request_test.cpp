@@ -26,13 +26,13 @@ TEST(AdminRequest, ParsesTheSpecExample) {
 TEST(AdminRequest, HostnamesAreOptional) {
     EXPECT_TRUE(change_of(R"({"n": 2})").hostnames.empty());
     EXPECT_TRUE(change_of(R"({"n": 2, "hostnames": null})").hostnames.empty());
-    EXPECT_EQ(change_of(R"({"n": 2, "hostnames": ["a"]})").hostnames.size(), 1U);
+    EXPECT_EQ(change_of(R"({"n": 2, "hostnames": ["aa"]})").hostnames.size(), 1U);
 }
 
 TEST(AdminRequest, TooManyHostnamesUseTheSpecMessages) {
-    EXPECT_EQ(error_of(R"({"n": 1, "hostnames": ["a", "b"]})", ChangeKind::add),
+    EXPECT_EQ(error_of(R"({"n": 1, "hostnames": ["aa", "bb"]})", ChangeKind::add),
               "<Error> Length of hostname list is more than newly added instances");
-    EXPECT_EQ(error_of(R"({"n": 1, "hostnames": ["a", "b"]})", ChangeKind::remove),
+    EXPECT_EQ(error_of(R"({"n": 1, "hostnames": ["aa", "bb"]})", ChangeKind::remove),
               "<Error> Length of hostname list is more than removable instances");
 }
 
@@ -52,7 +52,7 @@ TEST(AdminRequest, BadPayloadsSayWhatIsWrong) {
         {R"({"n": 1, "hostnames": [""]})", "is not a valid hostname"},
         {R"({"n": 1, "hostnames": ["a/b"]})", "'a/b' is not a valid hostname"},
         {R"({"n": 1, "hostnames": ["a\"b"]})", R"('a\"b' is not a valid hostname)"},
-        {R"({"n": 2, "hostnames": ["a", "a"]})", "'a' appears more than once"},
+        {R"({"n": 2, "hostnames": ["aa", "aa"]})", "'aa' appears more than once"},
     };
     for (const auto& [body, expected] : cases) {
         const std::string message = error_of(body);
@@ -68,7 +68,7 @@ TEST(AdminRequest, LongBadNamesAreShortenedInMessages) {
 
 TEST(AdminRequest, AddChecksAgainstCurrentReplicas) {
     const std::vector<std::string> current{"server-1", "server-2"};
-    EXPECT_FALSE(check_add(change_of(R"({"n": 1, "hostnames": ["x"]})"), current, 10));
+    EXPECT_FALSE(check_add(change_of(R"({"n": 1, "hostnames": ["xx"]})"), current, 10));
     const auto taken = check_add(change_of(R"({"n": 1, "hostnames": ["server-2"]})"), current, 10);
     ASSERT_TRUE(taken);
     EXPECT_EQ(taken->message, "<Error> hostname 'server-2' is already in use");
@@ -80,9 +80,9 @@ TEST(AdminRequest, AddChecksAgainstCurrentReplicas) {
 TEST(AdminRequest, RemoveChecksAgainstCurrentReplicas) {
     const std::vector<std::string> current{"server-1", "server-2"};
     EXPECT_FALSE(check_remove(change_of(R"({"n": 2})", ChangeKind::remove), current));
-    const auto unknown = check_remove(change_of(R"({"n": 1, "hostnames": ["x"]})", ChangeKind::remove), current);
+    const auto unknown = check_remove(change_of(R"({"n": 1, "hostnames": ["xx"]})", ChangeKind::remove), current);
     ASSERT_TRUE(unknown);
-    EXPECT_EQ(unknown->message, "<Error> 'x' is not a replica");
+    EXPECT_EQ(unknown->message, "<Error> 'xx' is not a replica");
     const auto too_many = check_remove(change_of(R"({"n": 3})", ChangeKind::remove), current);
     ASSERT_TRUE(too_many);
     EXPECT_EQ(too_many->message, "<Error> cannot remove 3 replicas: only 2 exist");

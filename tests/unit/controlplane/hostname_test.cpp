@@ -8,14 +8,14 @@ namespace ringlb::balancer {
 namespace {
 
 TEST(Hostname, ValidContainerNames) {
-    for (const char* name : {"S5", "server-1", "a", "A.b_c-d", "0abc"}) {
+    for (const char* name : {"S5", "server-1", "ab", "A.b_c-d", "0abc"}) {
         EXPECT_TRUE(is_valid_hostname(name)) << name;
     }
     EXPECT_TRUE(is_valid_hostname(std::string(63, 'a')));
 }
 
 TEST(Hostname, InvalidNames) {
-    for (const char* name : {"", "-a", ".a", "_a", "a b", "a/b", "a:b", "ä", "a\n"}) {
+    for (const char* name : {"", "a", "7", "-a", ".a", "_a", "a b", "a/b", "a:b", "ä", "a\n"}) {
         EXPECT_FALSE(is_valid_hostname(name)) << name;
     }
     EXPECT_FALSE(is_valid_hostname(std::string(64, 'a')));

@@ -10,13 +10,13 @@ namespace {
 TEST(ContainerName, AcceptsTheSpecAlphabet) {
     EXPECT_TRUE(is_valid_container_name("S5"));
     EXPECT_TRUE(is_valid_container_name("server-1"));
-    EXPECT_TRUE(is_valid_container_name("a"));
     EXPECT_TRUE(is_valid_container_name("replica_1.b-2"));
     EXPECT_TRUE(is_valid_container_name(std::string(63, 'x')));
 }
 
 TEST(ContainerName, RejectsWhatTheEngineOrAUrlWouldMisread) {
     EXPECT_FALSE(is_valid_container_name(""));
+    EXPECT_FALSE(is_valid_container_name("a"));  // the engine answers 500 to one character
     EXPECT_FALSE(is_valid_container_name(std::string(64, 'x')));
     EXPECT_FALSE(is_valid_container_name("-leading-dash"));
     EXPECT_FALSE(is_valid_container_name(".hidden"));
@@ -28,6 +28,14 @@ TEST(ContainerName, RejectsWhatTheEngineOrAUrlWouldMisread) {
     EXPECT_FALSE(is_valid_container_name("a%2f"));
     EXPECT_FALSE(is_valid_container_name("caf\xc3\xa9"));
     EXPECT_FALSE(is_valid_container_name(std::string("a\0b", 3)));
+}
+
+TEST(NetworkName, MayBeOneCharacter) {
+    EXPECT_TRUE(is_valid_network_name("a"));
+    EXPECT_TRUE(is_valid_network_name("net1"));
+    EXPECT_FALSE(is_valid_network_name(""));
+    EXPECT_FALSE(is_valid_network_name("-net"));
+    EXPECT_FALSE(is_valid_network_name(std::string(64, 'x')));
 }
 
 TEST(LabelValue, AllowsLeadingPunctuationButNothingElse) {

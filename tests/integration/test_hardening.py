@@ -1,0 +1,98 @@
+"""What must not take ringlb down or past its limits: signals, bad settings, a shared state directory,
+a hash table that is full."""
+
+import json
+import os
+import select
+import signal
+import subprocess
+import time
+
+import pytest
+import requests
+
+from ringlb_procs import binary, pid_alive, replica_pids, wait_until
+
+
+def run_refused(*args):
+    """Runs ringlb with args that must stop it at start: returns its stderr, after checking the exit."""
+    result = subprocess.run([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", *args],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0, result.stderr
+    return result.stderr
+
+
+@pytest.mark.parametrize("args, flag, words", [
+    (["--heartbeat-timeout", "0ms"], "--heartbeat-timeout", "must be more than 0"),
+    (["--heartbeat-interval", "0ms"], "--heartbeat-interval", "must be more than 0"),
+    (["--start-timeout", "0s"], "--start-timeout", "must be more than 0"),
+    (["--response-timeout", "0s"], "--response-timeout", "must be more than 0"),
+    (["--heartbeat-interval", "100ms"], "--heartbeat-timeout", "raise --heartbeat-interval"),
+    (["--driver", "docker", "--docker-socket", "/nonexistent/docker.sock"], "--docker-socket", "is not a socket"),
+    (["--replica-binary", "/nonexistent/server"], "--replica-binary", "is not an executable file"),
+    (["--hash", "classic", "--max-replicas", "57"], "--max-replicas", "holds at most 56 replicas"),
+    (["--hash", "maglev", "--maglev-size", "7", "--max-replicas", "8"], "--max-replicas", "holds at most 7"),
+    (["--hash", "classic", "--hash-slots", "100", "--replicas", "12"], "--replicas", "more than --max-replicas (11)"),
+])
+def test_bad_settings_stop_the_start_with_one_line_naming_the_flag(args, flag, words):
+    stderr = run_refused(*args)
+    lines = [line for line in stderr.splitlines() if line.strip() and "event=" not in line]
+    assert len(lines) >= 1 and flag in lines[0] and words in lines[0], stderr
+
+
+def test_max_replicas_is_lowered_to_what_the_table_holds_and_add_past_it_is_a_400(start_balancer):
+    # M = 100 slots, K = 9: 11 replicas fit. --max-replicas was not given, so it is lowered, said so.
+    lb = start_balancer("--hash", "classic", "--hash-slots", "100")
+    assert "event=max_replicas_lowered from=100 to=11" in lb.stderr()
+    answer = requests.post(lb.url("/add"), data=json.dumps({"n": 9}), timeout=10)
+    assert answer.status_code == 400
+    assert answer.json()["message"].startswith("<Error> cannot add 9 replicas"), answer.text
+    assert requests.get(lb.url("/rep"), timeout=5).json()["message"]["N"] == 3
+    assert len(lb.replica_pids()) == 3  # nothing was started for the refused call
+
+
+def test_a_second_ringlb_on_the_same_state_dir_refuses_to_start(start_balancer, tmp_path):
+    state = str(tmp_path / "state")
+    start_balancer("--state-dir", state, replicas=1)
+    stderr = run_refused("--state-dir", state, "--replicas", "1")
+    assert "is in use by another ringlb" in stderr, stderr
+
+
+def test_signals_that_would_end_it_are_logged_and_ignored(start_balancer):
+    lb = start_balancer(replicas=2)
+    before = lb.replica_pids()
+    for signo, name in ((signal.SIGHUP, "SIGHUP"), (signal.SIGUSR1, "SIGUSR1")):
+        lb.signal(signo)
+        wait_until(lambda: f"event=signal_ignored signal={name}" in lb.stderr(), 5, what=f"{name} logged")
+    assert lb.proc.poll() is None
+    assert requests.get(lb.url("/rep"), timeout=5).json()["message"]["N"] == 2
+    assert all(pid_alive(pid) for pid in before.values())
+
+
+def test_a_reader_of_stderr_that_goes_away_costs_log_lines_not_the_process():
+    # stderr is a pipe whose reader closes: the next log line would raise SIGPIPE, whose default
+    # action ends ringlb and, with it, every replica.
+    proc = subprocess.Popen([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                             "--replicas", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        seen = b""
+        deadline = time.monotonic() + 30
+        while b"listening on" not in seen and time.monotonic() < deadline:
+            if select.select([proc.stdout], [], [], 0.2)[0]:
+                seen += os.read(proc.stdout.fileno(), 4096)
+        port = int(seen.decode().split("listening on ")[1].split()[0].rsplit(":", 1)[1])
+        early_log = os.read(proc.stderr.fileno(), 65536).decode(errors="replace")
+        proc.stderr.close()
+        url = f"http://127.0.0.1:{port}"
+        answer = requests.post(url + "/add", data=json.dumps({"n": 1, "hostnames": ["after-close"]}), timeout=20)
+        assert answer.status_code == 200, answer.text  # replica_added was logged into the closed pipe
+        assert proc.poll() is None
+        assert requests.get(url + "/home", timeout=5).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        assert all(not pid_alive(pid) for pid in replica_pids(early_log).values())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()

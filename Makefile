@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DRINGLB_SANITIZE=$(SANITIZE) \
 	$(if $(filter true,$(CI)),-DRINGLB_WERROR=ON)
 
-.PHONY: all bootstrap configure build test run clean format tidy
+.PHONY: all bootstrap configure build test run clean format format-check tidy
 
 all: build
 
@@ -27,14 +27,28 @@ test: build
 run: build
 	$(BUILD_DIR)/bin/ringlb $(RUN_ARGS)
 
-format:
-	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+# Style, enforced by .ci/run: clang-format (.clang-format) over every C++ file, clang-tidy
+# (.clang-tidy: a short list of checks about bugs) over every source file of src/, in parallel.
+# FORMAT_FILES and TIDY_FILES narrow them, e.g. to the files a change touches.
+FORMAT_FILES ?= $(shell git ls-files '*.cpp' '*.hpp')
+TIDY_FILES ?= $(shell git ls-files 'src/*.cpp')
 
+format:
+	@clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_FILES)
+
+# run-clang-tidy takes regular expressions of the compile database's absolute file names and
+# prints each command line it runs; only the findings are shown. The exit code is its own.
 tidy: configure
-	@clang-tidy -p $(BUILD_DIR) --quiet $$(git ls-files 'src/*.cpp')
+	@run-clang-tidy -p $(BUILD_DIR) -j $(JOBS) -quiet \
+		$(foreach f,$(TIDY_FILES),'^$(CURDIR)/$(subst .,\.,$(f))$$') > $(BUILD_DIR).tidy.log 2>&1; \
+		status=$$?; grep -Ev '^[^ ]*clang-tidy[^ ]* |^[0-9]+ warnings? generated' $(BUILD_DIR).tidy.log; \
+		exit $$status
 
 clean:
-	rm -rf build build-* build*.configure.log
+	rm -rf build build-* build*.configure.log build*.tidy.log
 
 # ---------------------------------------------------------------------------------------------
 # Docker: static binaries, FROM scratch images, the compose stack (deploy/, docs/deployment.md).

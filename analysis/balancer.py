@@ -5,17 +5,18 @@ docker driver, by the label that marks this run's containers), even when an expe
 
 import json
 import os
-import re
-import select
 import signal
 import subprocess
-import tempfile
+import sys
 import time
 import urllib.request
 
 from stats import log_time, parse_logfmt
 
-LISTENING = re.compile(r"listening on (\S+):(\d+)")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+
+from ringlb_procs import Process, parent_pid, wait_until  # noqa: E402
+
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 15.0
 
@@ -94,14 +95,6 @@ def make_driver(name):
     raise AnalysisError(f"unknown driver '{name}': process or docker")
 
 
-def parent_pid(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return int(f.read().rsplit(")", 1)[1].split()[1])
-    except (FileNotFoundError, IndexError, ValueError):
-        return None
-
-
 class Balancer:
     """One ringlb on 127.0.0.1, port chosen by the kernel. Use as a context manager."""
 
@@ -110,46 +103,36 @@ class Balancer:
         self.driver = driver
         self.args = [self.binary, "--host", "127.0.0.1", "--port", "0", "--replicas",
                      str(replicas), *driver.flags(), *hash_flags]
-        self.proc = None
-        self.port = None
-        self._log = None
+        self._process = None
 
     def __enter__(self):
-        self._log = tempfile.NamedTemporaryFile(prefix="ringlb-analysis-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.PIPE, stderr=self._log)
         try:
-            self.port = self._wait_for_port()
+            self._process = Process(self.args, ready_timeout=READY_TIMEOUT, log_prefix="ringlb-analysis-",
+                                    stop_timeout=STOP_TIMEOUT)
+        except RuntimeError as error:
+            self.driver.cleanup()
+            raise AnalysisError(str(error)) from None
         except BaseException:
-            self.stop()
+            self.driver.cleanup()
             raise
         return self
 
     def __exit__(self, *exc):
         self.stop()
 
-    def _wait_for_port(self):
-        deadline = time.monotonic() + READY_TIMEOUT
-        seen = b""
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.1)
-            if ready:
-                chunk = os.read(self.proc.stdout.fileno(), 4096)
-                if not chunk:
-                    break
-                seen += chunk
-                match = LISTENING.search(seen.decode(errors="replace"))
-                if match:
-                    return int(match.group(2))
-            if self.proc.poll() is not None:
-                break
-        raise AnalysisError(f"ringlb did not start ({' '.join(self.args)}):\n{self.log_text()}")
+    @property
+    def proc(self):
+        return self._process.proc
+
+    @property
+    def port(self):
+        return self._process.port
 
     def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+        return self._process.url(path)
 
     def log_text(self):
-        with open(self._log.name, "rb") as f:
-            return f.read().decode(errors="replace")
+        return self._process.stderr()
 
     def events(self, name=None):
         """The parsed log lines, in order; only those of event `name` when given."""
@@ -157,13 +140,11 @@ class Balancer:
         return [e for e in lines if name is None or e.get("event") == name]
 
     def wait_for_event(self, name, predicate=lambda e: True, timeout=30.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in self.events(name):
-                if predicate(event):
-                    return event
-            time.sleep(0.02)
-        raise AnalysisError(f"ringlb logged no '{name}' event within {timeout} s:\n{self.log_text()}")
+        try:
+            return wait_until(lambda: next((e for e in self.events(name) if predicate(e)), None), timeout,
+                              interval=0.02, what=f"a '{name}' event")
+        except AssertionError:
+            raise AnalysisError(f"ringlb logged no '{name}' event within {timeout} s:\n{self.log_text()}") from None
 
     def replica(self, server_id):
         """The latest replica started with this server ID: its name, pid or container, time."""
@@ -196,20 +177,7 @@ class Balancer:
             return error.code, error.read().decode()
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self.proc is not None and self.proc.stdout:
-            self.proc.stdout.close()
+        if self._process is not None:
+            self._process.stop()
+            self._process = None
         self.driver.cleanup()
-        if self._log is not None:
-            self._log.close()
-            try:
-                os.unlink(self._log.name)
-            except FileNotFoundError:
-                pass
-            self._log = None

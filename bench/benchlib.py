@@ -5,60 +5,17 @@ time, and reports ratios measured in the same run (absolute figures on shared ma
 
 import os
 import re
-import signal
-import socket
 import statistics
 import subprocess
+import sys
 import tempfile
-import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-BIN_DIR = os.environ.get("RINGLB_BIN_DIR", os.path.join(ROOT, "build", "bin"))
+sys.path.insert(0, os.path.join(ROOT, "pylib"))
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
-
-
-class Daemon:
-    """A benchmark contender started as a child; stop() ends it (SIGTERM, then SIGKILL)."""
-
-    def __init__(self, args, port, env=None, stderr=subprocess.DEVNULL):
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=stderr,
-                                     env={**os.environ, **(env or {})}, start_new_session=True)
-        try:
-            wait_for_port(port)
-        except RuntimeError:
-            self.stop()
-            raise
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+# The process helpers are shared with the tests and the analysis; the bench programs use them
+# through this module.
+from ringlb_procs import BIN_DIR, Daemon, free_port, wait_until  # noqa: E402,F401
 
 
 def nginx(config_body, port, workers):

@@ -18,7 +18,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import benchlib  # noqa: E402
@@ -35,16 +34,17 @@ def start_ringlb(threads, port, env=None, extra_args=()):
                               "--port", str(port), "--threads", str(threads), "--replicas", "3",
                               *extra_args],
                              port, env=env, stderr=log)
-    addresses = []
-    deadline = time.monotonic() + 10
-    while len(addresses) < 3 and time.monotonic() < deadline:
+
+    def addresses():
         with open(log.name) as f:
-            addresses = re.findall(r"event=replica_started name=\S+ id=\d+ address=(\S+)", f.read())
-        time.sleep(0.05)
-    if len(addresses) < 3:
+            found = re.findall(r"event=replica_started name=\S+ id=\d+ address=(\S+)", f.read())
+        return found if len(found) >= 3 else None
+
+    try:
+        return daemon, benchlib.wait_until(addresses, 10, what="ringlb to report its three replicas")
+    except AssertionError:
         daemon.stop()
-        raise RuntimeError("ringlb did not report its three replicas")
-    return daemon, addresses
+        raise RuntimeError("ringlb did not report its three replicas") from None
 
 
 def nginx_config(port, addresses):

@@ -20,8 +20,8 @@ inline CLI::Option* add_duration_option(CLI::App& app, const std::string& name,
             [&target, name](const std::string& text) {
                 const auto parsed = parse_duration(text);
                 if (!parsed) {
-                    throw CLI::ValidationError(name, "'" + text +
-                                                         "' is not a duration like 250ms, 2s or 1m");
+                    throw CLI::ValidationError(
+                        name, "'" + text + "' is not a duration like 250ms, 2s or 1m");
                 }
                 target = *parsed;
             },

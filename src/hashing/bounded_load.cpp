@@ -9,8 +9,8 @@ namespace ringlb::hashing {
 
 std::uint32_t bounded_load_capacity(std::uint64_t total_in_flight, std::size_t members,
                                     double epsilon) noexcept {
-    const double mean =
-        static_cast<double>(total_in_flight + 1) / static_cast<double>(std::max<std::size_t>(members, 1));
+    const double mean = static_cast<double>(total_in_flight + 1) /
+                        static_cast<double>(std::max<std::size_t>(members, 1));
     const double capacity = std::ceil((1.0 + epsilon) * mean);
     return static_cast<std::uint32_t>(std::max(1.0, std::min(capacity, 4294967295.0)));
 }

@@ -21,23 +21,26 @@ std::vector<std::uint32_t> export_slot_owners(const Table& table) {
     return owners;
 }
 
-std::shared_ptr<const Table> import_slot_owners(const Config& config, std::span<const Member> members,
+std::shared_ptr<const Table> import_slot_owners(const Config& config,
+                                                std::span<const Member> members,
                                                 std::span<const std::uint32_t> owners) {
     if (config.algorithm != Algorithm::kMaglevIncremental) {
         throw std::invalid_argument("only maglev-incremental tables are saved");
     }
     if (owners.size() != config.maglev.table_size) {
-        throw std::invalid_argument("the saved table has " + std::to_string(owners.size()) + " slots, not " +
-                                    std::to_string(config.maglev.table_size));
+        throw std::invalid_argument("the saved table has " + std::to_string(owners.size()) +
+                                    " slots, not " + std::to_string(config.maglev.table_size));
     }
     std::vector<Member> sorted(members.begin(), members.end());
-    std::sort(sorted.begin(), sorted.end(), [](const Member& a, const Member& b) { return a.id < b.id; });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Member& a, const Member& b) { return a.id < b.id; });
     std::vector<MemberIndex> entries;
     entries.reserve(owners.size());
     std::vector<bool> owns_a_slot(sorted.size(), false);
     for (const std::uint32_t id : owners) {
-        const auto it = std::lower_bound(sorted.begin(), sorted.end(), id,
-                                         [](const Member& m, std::uint32_t value) { return m.id < value; });
+        const auto it =
+            std::lower_bound(sorted.begin(), sorted.end(), id,
+                             [](const Member& m, std::uint32_t value) { return m.id < value; });
         if (it == sorted.end() || it->id != id) {
             throw std::invalid_argument("the saved table names server id " + std::to_string(id) +
                                         ", which is not a member");
@@ -49,7 +52,8 @@ std::shared_ptr<const Table> import_slot_owners(const Config& config, std::span<
     if (std::find(owns_a_slot.begin(), owns_a_slot.end(), false) != owns_a_slot.end()) {
         throw std::invalid_argument("a member owns no slot of the saved table");
     }
-    return std::make_shared<MaglevTable>(Algorithm::kMaglevIncremental, std::move(sorted), std::move(entries));
+    return std::make_shared<MaglevTable>(Algorithm::kMaglevIncremental, std::move(sorted),
+                                         std::move(entries));
 }
 
 }  // namespace ringlb::hashing

@@ -24,7 +24,8 @@ std::vector<std::uint32_t> export_slot_owners(const Table& table);
 // The table `config` would hold for `members` with exactly these slot owners. Throws
 // std::invalid_argument when they do not fit (another algorithm or size, an unknown server ID, a
 // member owning no slot): the caller then builds afresh.
-std::shared_ptr<const Table> import_slot_owners(const Config& config, std::span<const Member> members,
+std::shared_ptr<const Table> import_slot_owners(const Config& config,
+                                                std::span<const Member> members,
                                                 std::span<const std::uint32_t> owners);
 
 }  // namespace ringlb::hashing

@@ -31,7 +31,7 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // A /home answer is about 60 bytes; anything past this is not an answer worth reading whole.
-constexpr std::uint64_t kBodyLimit = 1024 * 1024;
+constexpr std::uint64_t kBodyLimit = std::uint64_t{1024} * 1024;
 
 std::string host_header(const net::HttpUrl& url) {
     const bool ipv6 = url.host.find(':') != std::string::npos;
@@ -63,7 +63,7 @@ struct Turn {
 
 class LoadRun {
   public:
-    LoadRun(asio::io_context& ctx, const RunParams& params, tcp::endpoint endpoint)
+    LoadRun(asio::io_context& ctx, const RunParams& params, const tcp::endpoint& endpoint)
         : ctx_(ctx),
           params_(params),
           endpoint_(endpoint),

@@ -15,8 +15,8 @@ struct RequestIds {
         kRandom,  // a 6-digit ID drawn from `seed`: the same stream `simulate --key-space
                   // six-digit` draws, so a run with seed S sends exactly the keys simulate places
                   // with seed S
-        kNone,   // no header: the load balancer picks the key itself
-        kFixed,  // `fixed` in turn, round-robin: a known, small set of keys
+        kNone,    // no header: the load balancer picks the key itself
+        kFixed,   // `fixed` in turn, round-robin: a known, small set of keys
     };
     Mode mode = Mode::kRandom;
     std::uint64_t seed = 1;

@@ -9,10 +9,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/duration.hpp"
 #include "loadgen/load_run.hpp"
 #include "loadgen/progress_bar.hpp"
 #include "loadgen/run_report.hpp"
-#include "common/duration.hpp"
 
 namespace ringlb::loadgen {
 

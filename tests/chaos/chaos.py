@@ -21,21 +21,14 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 import aiohttp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BIN_DIR = os.environ.get("RINGLB_BIN_DIR", os.path.join(HERE, "..", "..", "build", "bin"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "pylib"))
 
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(")")[-1].split()[0] != "Z"
-    except (FileNotFoundError, ProcessLookupError):  # gone before the open, or between open and read
-        return False
+from ringlb_procs import Process, binary, pid_alive, wait_until  # noqa: E402
 
 
 def rss_kib(pid):
@@ -47,35 +40,10 @@ def fd_count(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-class Ringlb:
-    def __init__(self, args):
-        self.log = tempfile.NamedTemporaryFile(prefix="ringlb-chaos-", suffix=".log", delete=False)
-        self.proc = subprocess.Popen([os.path.join(BIN_DIR, "ringlb"), "--host", "127.0.0.1", "--port", "0",
-                                      *args], stdout=subprocess.PIPE, stderr=self.log, text=True)
-        line = self.proc.stdout.readline()
-        match = re.search(r"listening on (\S+):(\d+)", line)
-        if not match:
-            self.stop()
-            raise RuntimeError("ringlb did not start: " + self.log_text())
-        self.base = f"http://127.0.0.1:{match.group(2)}"
-
-    def log_text(self):
-        with open(self.log.name) as f:
-            return f.read()
-
-    def replica_pids(self):
-        return {m.group(1): int(m.group(2))
-                for m in re.finditer(r"event=replica_started name=(\S+) .*pid=(\d+)", self.log_text())}
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
+def start_ringlb(args):
+    """ringlb on 127.0.0.1, port 0; its log is read through .stderr() and .replica_pids()."""
+    return Process([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", *args], ready_timeout=30,
+                   log_prefix="ringlb-chaos-", stop_timeout=20)
 
 
 class Tally:
@@ -114,10 +82,10 @@ async def killer(lb, until, every, events):
     while time.monotonic() + every < until:
         await asyncio.sleep(every)
         rep = await asyncio.to_thread(lambda: json.loads(subprocess.run(
-            ["curl", "-s", "-m", "10", lb.base + "/rep"], capture_output=True, text=True).stdout))
+            ["curl", "-s", "-m", "10", lb.url("/rep")], capture_output=True, text=True).stdout))
         names = rep["message"]["replicas"]
         pids = lb.replica_pids()
-        candidates = [pids[n] for n in names if n in pids and alive(pids[n])]
+        candidates = [pids[n] for n in names if n in pids and pid_alive(pids[n])]
         if len(candidates) >= 2:  # keep one alive: "while at least one replica is alive"
             victim = random.choice(candidates)
             os.kill(victim, signal.SIGKILL)
@@ -130,14 +98,14 @@ async def admin(lb, until, events):
         adding = True
         while time.monotonic() + 1.5 < until:
             await asyncio.sleep(random.uniform(0.5, 1.5))
-            async with session.get(lb.base + "/rep") as response:
+            async with session.get(lb.url("/rep")) as response:
                 n = (await response.json())["message"]["N"]
             if adding or n <= 2:
-                async with session.post(lb.base + "/add", json={"n": 1}) as response:
+                async with session.post(lb.url("/add"), json={"n": 1}) as response:
                     events["adds"] += response.status == 200
                     events["admin_errors"] += response.status != 200
             else:
-                async with session.delete(lb.base + "/rm", json={"n": 1}) as response:
+                async with session.delete(lb.url("/rm"), json={"n": 1}) as response:
                     events["removes"] += response.status == 200
                     events["admin_errors"] += response.status != 200
             adding = not adding
@@ -148,21 +116,21 @@ async def wait_until_whole(lb, target, timeout):
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
-            async with session.get(lb.base + "/rep") as response:
+            async with session.get(lb.url("/rep")) as response:
                 names = (await response.json())["message"]["replicas"]
             pids = lb.replica_pids()
-            if len(names) == target and all(n in pids and alive(pids[n]) for n in names):
+            if len(names) == target and all(n in pids and pid_alive(pids[n]) for n in names):
                 return names
             await asyncio.sleep(0.1)
     return None
 
 
 async def run(args):
-    lb = Ringlb(["--threads", str(args.threads), "--replicas", "3", "--max-connections", str(args.clients * 4)])
+    lb = start_ringlb(["--threads", str(args.threads), "--replicas", "3", "--max-connections", str(args.clients * 4)])
     summary = {"clients": args.clients, "seconds": args.seconds}
     try:
         warm = Tally()
-        await load(lb.base, args.clients, args.warmup, warm)
+        await load(lb.url(""), args.clients, args.warmup, warm)
         await asyncio.sleep(0.5)
         pid = lb.proc.pid
         summary["before"] = {"rss_kib": rss_kib(pid), "fds": fd_count(pid)}
@@ -170,17 +138,17 @@ async def run(args):
         tally = Tally()
         events = {"killed": 0, "adds": 0, "removes": 0, "admin_errors": 0}
         until = time.monotonic() + args.seconds
-        await asyncio.gather(load(lb.base, args.clients, args.seconds, tally),
+        await asyncio.gather(load(lb.url(""), args.clients, args.seconds, tally),
                              killer(lb, until, args.kill_every, events), admin(lb, until, events))
         target = 3 + events["adds"] - events["removes"]
         names = await wait_until_whole(lb, target, timeout=15)
 
         # The same load once more after the chaos, then compare with the warm-up's footprint.
-        await load(lb.base, args.clients, args.warmup, Tally())
+        await load(lb.url(""), args.clients, args.warmup, Tally())
         await asyncio.sleep(0.5)
         summary["after"] = {"rss_kib": rss_kib(pid), "fds": fd_count(pid)}
         pids = lb.replica_pids()
-        live_replicas = sorted(p for p in pids.values() if alive(p))
+        live_replicas = sorted(p for p in pids.values() if pid_alive(p))
         summary.update({"requests": tally.sent, "failed": tally.failed, "failures": tally.failures, **events,
                         "target": target, "replicas": names,
                         "replica_processes_alive": len(live_replicas)})
@@ -200,8 +168,11 @@ async def run(args):
     finally:
         replica_pids = list(lb.replica_pids().values())
         summary["exit_code"] = lb.stop()
-        time.sleep(0.5)
-        summary["replicas_left_after_stop"] = sum(1 for p in replica_pids if alive(p))
+        try:
+            wait_until(lambda: not any(pid_alive(p) for p in replica_pids), 5)
+        except AssertionError:
+            pass  # counted just below
+        summary["replicas_left_after_stop"] = sum(1 for p in replica_pids if pid_alive(p))
     checks["ringlb exited 0"] = summary["exit_code"] == 0
     checks["nothing left after stop"] = summary["replicas_left_after_stop"] == 0
     summary["checks"] = checks

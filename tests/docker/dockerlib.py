@@ -1,9 +1,9 @@
-"""Helpers of the docker tests: the docker CLI, make, and waiting without sleeping blindly."""
+"""Helpers of the docker tests: the docker CLI and make (waiting is pylib/ringlb_procs.py's)."""
 
 import json
 import os
 import subprocess
-import time
+import sys
 
 REPO = os.path.abspath(os.environ.get("RINGLB_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", "..")))
 # What the compose stack's load balancer labels its replicas with (Makefile: RINGLB_INSTANCE).
@@ -13,6 +13,10 @@ COMPOSE_PROJECT = "ringlb"
 COMPOSE_NETWORK = "net1"
 LB_CONTAINER = "ringlb"
 LB_URL = "http://127.0.0.1:5000"
+
+# The shared process helpers (pylib/ringlb_procs.py: wait_until, pid_alive, ...) for the docker tests;
+# conftest.py imports this module first, so the test modules can import them directly.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pylib"))
 
 
 def docker(*args, check=True, timeout=60):
@@ -69,19 +73,3 @@ def make(*targets, timeout=1200):
         raise RuntimeError(f"make {' '.join(targets)} failed ({done.returncode}):\n"
                            f"{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
     return done.stdout
-
-
-def wait_until(predicate, timeout, interval=0.05, what="condition"):
-    """Polls predicate until it returns a true value, which is returned; fails after timeout."""
-    deadline = time.monotonic() + timeout
-    last_error = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except Exception as error:  # still starting: refused, reset, bad JSON...
-            last_error = error
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}" +
-                         (f" (last error: {last_error})" if last_error else ""))

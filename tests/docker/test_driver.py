@@ -14,7 +14,8 @@ import uuid
 import pytest
 import requests
 
-from dockerlib import REPO, containers, docker, inspect, labelled, make, network_exists, remove_labelled, wait_until
+from dockerlib import REPO, containers, docker, inspect, labelled, make, network_exists, remove_labelled
+from ringlb_procs import wait_until
 
 TOOL = os.environ.get("RINGLB_DRIVER_TOOL",
                       os.path.join(REPO, "build", "test-tools", "ringlb-docker-driver-tool"))

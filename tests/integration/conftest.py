@@ -1,8 +1,12 @@
-import re
+import os
+import sys
 
 import pytest
 
-from procs import Process, binary
+# The shared process helpers (pylib/ringlb_procs.py), for this file and every test module here.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pylib"))
+
+from ringlb_procs import Process, binary  # noqa: E402
 
 
 @pytest.fixture
@@ -22,27 +26,14 @@ def start_replica():
         proc.stop()
 
 
-class Balancer(Process):
-    """A running ringlb with helpers to read its log."""
-
-    def replica_pids(self):
-        """{name: pid} of every replica process ringlb reported starting."""
-        pids = {}
-        for line in self.stderr().splitlines():
-            match = re.search(r"event=replica_started name=(\S+) .*pid=(\d+)", line)
-            if match:
-                pids[match.group(1)] = int(match.group(2))
-        return pids
-
-
 @pytest.fixture
 def start_balancer():
     """Starts ringlb (process driver, replicas on 127.0.0.1) on port 0; stops it at teardown."""
     started = []
 
     def start(*args, replicas=3, threads=2, env=None):
-        proc = Balancer([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", str(threads),
-                         "--replicas", str(replicas), *args], env=env, ready_timeout=30)
+        proc = Process([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", str(threads),
+                        "--replicas", str(replicas), *args], env=env, ready_timeout=30)
         started.append(proc)
         return proc
 

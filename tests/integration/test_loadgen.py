@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from procs import binary
+from ringlb_procs import binary
 
 MASK64 = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15
@@ -208,7 +208,7 @@ def test_replica_killed_during_a_paced_run(start_replica):
                              "--timeout", "1s", "--timeline", "--timeline-interval", "250ms",
                              "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(0.8)
+        time.sleep(0.8)  # the point: a kill in the middle of the 2 s paced run
         replica.signal(signal.SIGKILL)
         stdout, _ = proc.communicate(timeout=60)
     finally:

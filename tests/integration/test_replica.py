@@ -7,7 +7,8 @@ import time
 
 import requests
 
-from procs import allocator_of, binary, pid_alive, raw_exchange, read_answer, segments_received
+from ringlb_procs import allocator_of, binary, pid_alive
+from wire import raw_exchange, read_answer, segments_received
 
 
 def test_home_is_exact_spec_json(start_replica):
@@ -94,10 +95,10 @@ def test_quiet_keep_alive_connection_is_held_and_served_again(start_replica):
             sock.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")
             answer = read_answer(sock)
             assert answer.startswith(b"HTTP/1.1 200 OK") and b"Hello from Server: 4" in answer
-            time.sleep(0.5)
+            time.sleep(0.5)  # the point: quiet long enough to be parked
         # A request that arrives in pieces after a pause is still one request.
         sock.sendall(b"GET /home HTTP/1.1\r\n")
-        time.sleep(0.05)
+        time.sleep(0.05)  # the point: a pause between the pieces
         sock.sendall(b"Host: x\r\n\r\n")
         assert read_answer(sock).startswith(b"HTTP/1.1 200 OK")
 

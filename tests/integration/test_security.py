@@ -9,7 +9,8 @@ import time
 
 import requests
 
-from procs import Process, binary, pid_alive, raw_exchange
+from ringlb_procs import Process, binary, pid_alive, wait_until
+from wire import raw_exchange
 
 
 def test_admin_token_guards_changes_not_reads(start_balancer):
@@ -62,15 +63,15 @@ def test_connections_past_the_limit_are_refused_clearly(start_balancer):
     lb = start_balancer("--max-connections", "4")
     held = [socket.create_connection(("127.0.0.1", lb.port), timeout=5) for _ in range(4)]
     try:
-        time.sleep(0.2)
-        answer = raw_exchange(lb.port, b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")
-        assert answer.startswith(b"HTTP/1.1 503 ")
+        # Refused once ringlb has accepted the four held connections.
+        answer = wait_until(lambda: (lambda a: a if a.startswith(b"HTTP/1.1 503 ") else None)(
+            raw_exchange(lb.port, b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")), 5, what="a 503 past the limit")
         assert b"too many connections" in answer
     finally:
         for sock in held:
             sock.close()
-    time.sleep(0.3)
-    assert requests.get(lb.url("/home"), timeout=10).status_code == 200
+    # Served again once ringlb has seen the four close.
+    wait_until(lambda: requests.get(lb.url("/home"), timeout=10).status_code == 200, 5, what="a 200 after closing")
 
 
 def test_request_limits(start_balancer):
@@ -106,9 +107,7 @@ def test_membership_survives_a_restart(start_balancer, tmp_path):
     pids = list(lb.replica_pids().values())
     lb.signal(signal.SIGKILL)
     lb.wait(timeout=10)
-    deadline = time.monotonic() + 5
-    while any(pid_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: not any(pid_alive(p) for p in pids), 5, what="the replicas to exit with ringlb")
 
     again = start_balancer("--state-dir", state, replicas=7)  # --replicas yields to the saved state
     assert requests.get(again.url("/rep"), timeout=10).json() == before

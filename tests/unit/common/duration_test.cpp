@@ -22,7 +22,8 @@ TEST(Duration, RejectsMissingOrUnknownUnitsAndNonsense) {
 }
 
 TEST(Duration, FormatRoundTrips) {
-    for (const auto ms : {milliseconds(0), milliseconds(250), milliseconds(2000), milliseconds(1500)}) {
+    for (const auto ms :
+         {milliseconds(0), milliseconds(250), milliseconds(2000), milliseconds(1500)}) {
         EXPECT_EQ(parse_duration(format_duration(ms)), ms);
     }
 }

@@ -9,8 +9,9 @@ namespace {
 TEST(JsonReply, MatchesSpecSpacing) {
     const auto value = boost::json::parse(
         R"({"message":{"N":3,"replicas":["server-1","server-2","server-3"]},"status":"successful"})");
-    EXPECT_EQ(to_spec_json(value),
-              R"({"message": {"N": 3, "replicas": ["server-1", "server-2", "server-3"]}, "status": "successful"})");
+    EXPECT_EQ(
+        to_spec_json(value),
+        R"({"message": {"N": 3, "replicas": ["server-1", "server-2", "server-3"]}, "status": "successful"})");
 }
 
 TEST(JsonReply, StringMessage) {

@@ -330,19 +330,23 @@ std::string case_name(const ::testing::TestParamInfo<AlgorithmCase>& case_info) 
     return case_info.param.name;
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryAlgorithm, TableContract, ::testing::ValuesIn(all_cases()), case_name);
-INSTANTIATE_TEST_SUITE_P(
-    BalancingAlgorithms, BalancedTableContract,
-    ::testing::ValuesIn(cases_where([](const AlgorithmCase& c) { return c.balance_bound.has_value(); })),
-    case_name);
-INSTANTIATE_TEST_SUITE_P(
-    RingOrderAlgorithms, FallbackOrderContract,
-    ::testing::ValuesIn(cases_where([](const AlgorithmCase& c) { return c.skip_equals_remove; })),
-    case_name);
-INSTANTIATE_TEST_SUITE_P(
-    WeightedAlgorithms, WeightedTableContract,
-    ::testing::ValuesIn(cases_where([](const AlgorithmCase& c) { return c.weight_tolerance.has_value(); })),
-    case_name);
+INSTANTIATE_TEST_SUITE_P(EveryAlgorithm, TableContract, ::testing::ValuesIn(all_cases()),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(BalancingAlgorithms, BalancedTableContract,
+                         ::testing::ValuesIn(cases_where([](const AlgorithmCase& c) {
+                             return c.balance_bound.has_value();
+                         })),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(RingOrderAlgorithms, FallbackOrderContract,
+                         ::testing::ValuesIn(cases_where([](const AlgorithmCase& c) {
+                             return c.skip_equals_remove;
+                         })),
+                         case_name);
+INSTANTIATE_TEST_SUITE_P(WeightedAlgorithms, WeightedTableContract,
+                         ::testing::ValuesIn(cases_where([](const AlgorithmCase& c) {
+                             return c.weight_tolerance.has_value();
+                         })),
+                         case_name);
 
 }  // namespace
 }  // namespace ringlb::hashing

@@ -54,10 +54,13 @@ TEST(TableOwners, OnlyHistoryDependentTablesAreExported) {
 TEST(TableOwners, MismatchesAreRefused) {
     const Config config = incremental();
     const auto owners = export_slot_owners(*build_table(config, ids({1, 2})));
-    EXPECT_THROW(import_slot_owners(config, ids({1, 3}), owners), std::invalid_argument);      // unknown id
-    EXPECT_THROW(import_slot_owners(config, ids({1, 2, 3}), owners), std::invalid_argument);   // 3 owns nothing
+    EXPECT_THROW(import_slot_owners(config, ids({1, 3}), owners),
+                 std::invalid_argument);  // unknown id
+    EXPECT_THROW(import_slot_owners(config, ids({1, 2, 3}), owners),
+                 std::invalid_argument);  // 3 owns nothing
     std::vector<std::uint32_t> short_table(owners.begin(), owners.begin() + 10);
-    EXPECT_THROW(import_slot_owners(config, ids({1, 2}), short_table), std::invalid_argument);  // size
+    EXPECT_THROW(import_slot_owners(config, ids({1, 2}), short_table),
+                 std::invalid_argument);  // size
     Config ring;
     ring.algorithm = Algorithm::kRing;
     EXPECT_THROW(import_slot_owners(ring, ids({1, 2}), owners), std::invalid_argument);

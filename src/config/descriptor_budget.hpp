@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace ringlb::balancer {
+
+// What ringlb's descriptors are spent on, for the start-up check of --max-connections against the
+// process's open-files limit (RLIMIT_NOFILE, raised to its hard limit first).
+//
+// Every client connection may need an upstream connection too (one request in flight each; the
+// idle upstream connections kept for reuse are at most what was once in flight), so a client
+// connection counts twice. The rest is reserved whatever the traffic: a base (standard streams,
+// logs, the state file and its lock, the Docker socket, the signal pipe, the allocator), a few per
+// worker (its epoll, eventfd and timer, its listeners, the spare descriptor that lets it answer 503
+// when the limit is reached), and a few per replica (a heartbeat probe's socket, a process's pidfd
+// and output pipes while it starts).
+struct DescriptorNeeds {
+    std::size_t max_connections = 0;  // 0: no limit (then nothing can be checked)
+    bool max_connections_given = false;
+    std::size_t threads = 1;
+    std::uint32_t max_replicas = 0;
+};
+
+inline constexpr std::size_t kReservedBase = 64;
+inline constexpr std::size_t kReservedPerWorker = 8;
+inline constexpr std::size_t kReservedPerReplica = 4;
+inline constexpr std::size_t kDescriptorsPerConnection = 2;
+
+struct DescriptorPlan {
+    std::size_t max_connections = 0;  // what to run with
+    std::size_t reserved = 0;         // descriptors kept for everything but connections
+    bool lowered = false;             // max_connections was lowered to fit (log it)
+    std::optional<std::string> error; // cannot run: one line to show, naming the flag
+};
+
+// With a --max-connections that does not fit `limit`: refused when it was given, else lowered to
+// what fits. A limit too small for the reserve alone is refused either way.
+DescriptorPlan plan_descriptors(std::uint64_t limit, const DescriptorNeeds& needs);
+
+}  // namespace ringlb::balancer

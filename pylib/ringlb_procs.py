@@ -142,7 +142,7 @@ class Process:
     within `ready_timeout` stops the child and raises RuntimeError with its log."""
 
     def __init__(self, args, env=None, ready_timeout=10.0, new_session=False, log_prefix="ringlb-test-",
-                 stop_timeout=10.0):
+                 stop_timeout=10.0, preexec_fn=None):
         full_env = dict(os.environ)
         full_env.update(env or {})
         self.stop_timeout = stop_timeout
@@ -150,7 +150,7 @@ class Process:
                                                    delete=False)
         self.stderr_path = self._stderr.name
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr, env=full_env,
-                                     start_new_session=new_session)
+                                     start_new_session=new_session, preexec_fn=preexec_fn)
         try:
             port = _listening_port(self.proc, ready_timeout)
         except BaseException:  # interrupted while waiting: leave nothing behind

@@ -94,6 +94,12 @@ std::optional<tcp::endpoint> parse_host_port(std::string_view text) {
     return tcp::endpoint(address, static_cast<std::uint16_t>(port));
 }
 
+bool is_local_resource_error(const boost::system::error_code& ec) {
+    return ec == boost::system::errc::too_many_files_open ||
+           ec == boost::system::errc::too_many_files_open_in_system ||
+           ec == boost::system::errc::no_buffer_space || ec == boost::system::errc::not_enough_memory;
+}
+
 std::string to_string(const tcp::endpoint& endpoint) {
     const auto address = endpoint.address();
     const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();

@@ -34,10 +34,17 @@ std::optional<boost::asio::ip::tcp::endpoint> parse_host_port(std::string_view t
 std::string to_string(const boost::asio::ip::tcp::endpoint& endpoint);
 
 // Accepts connections until the acceptor is closed, handing each one to on_accept(socket, peer)
-// with TCP_NODELAY set. Transient failures (out of file descriptors) pause briefly instead of spinning.
-template <class OnAccept>
-boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
-                                         OnAccept on_accept);
+// with TCP_NODELAY set. When an accept fails for lack of resources (out of descriptors or
+// memory), on_exhausted() is called (it may answer the clients waiting in the backlog) and the
+// loop pauses briefly instead of spinning; on_accepted_again() is called at the first accept that
+// works after that.
+template <class OnAccept, class OnExhausted, class OnAcceptedAgain>
+boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor, OnAccept on_accept,
+                                         OnExhausted on_exhausted, OnAcceptedAgain on_accepted_again);
+
+// True for the errors that say this process (or the system) is out of a resource, as opposed to
+// a failure of the peer: EMFILE, ENFILE, ENOBUFS, ENOMEM.
+bool is_local_resource_error(const boost::system::error_code& ec);
 
 }  // namespace ringlb::net
 

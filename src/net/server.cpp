@@ -1,5 +1,9 @@
 #include "net/server.hpp"
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <exception>
 
 #include <boost/asio/buffer.hpp>
@@ -19,6 +23,9 @@ namespace {
 
 // Deadlines are checked this often; timeouts fire up to this much late.
 constexpr Clock::duration kDeadlineTick = std::chrono::milliseconds(100);
+// Out of descriptors, a worker answers at most this many waiting clients per accept pause, so it
+// also gets back to the connections it already has.
+constexpr std::size_t kMaxRefusalsPerPause = 64;
 
 void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
     if (!failure) {
@@ -33,12 +40,40 @@ void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
 
 }  // namespace
 
+// A descriptor held back for the moment the process runs out: freed, it lets the listener accept
+// one waiting client to answer it. /dev/null, opened again right after.
+class SpareDescriptor {
+public:
+    SpareDescriptor() { reopen(); }
+    ~SpareDescriptor() { release(); }
+    SpareDescriptor(const SpareDescriptor&) = delete;
+    SpareDescriptor& operator=(const SpareDescriptor&) = delete;
+
+    bool held() const { return fd_ >= 0; }
+    void release() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+    }
+    bool reopen() {
+        if (fd_ < 0) {
+            fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        }
+        return fd_ >= 0;
+    }
+
+private:
+    int fd_ = -1;
+};
+
 struct Server::Worker {
     Worker(asio::io_context& ctx, std::size_t index, tcp::acceptor listener)
         : context(ctx, index, kDeadlineTick), acceptor(std::move(listener)) {}
 
     WorkerContext context;
     tcp::acceptor acceptor;
+    SpareDescriptor spare;
 };
 
 Server::Server(WorkerPool& pool, const tcp::endpoint& endpoint, Session session, ConnectionLimit limit)
@@ -61,7 +96,10 @@ void Server::start() {
         auto on_accept = [this, &context](tcp::socket socket, const tcp::endpoint& peer) {
             accept(std::move(socket), peer, context);
         };
-        asio::co_spawn(context.io, accept_loop(worker->acceptor, on_accept),
+        auto on_exhausted = [this, &worker = *worker] { refuse_waiting(worker); };
+        auto on_accepted_again = [this] { leave_pressure(); };
+        asio::co_spawn(context.io,
+                       accept_loop(worker->acceptor, on_accept, on_exhausted, on_accepted_again),
                        [](const std::exception_ptr& e) { log_if_failed(e, "accept_failed"); });
     }
 }
@@ -79,6 +117,35 @@ void Server::accept(tcp::socket socket, const tcp::endpoint& peer, WorkerContext
     }
     open_.fetch_add(1, std::memory_order_relaxed);
     serve(std::make_unique<Connection>(std::move(socket), peer, context.connections), context);
+}
+
+void Server::refuse_waiting(Worker& worker) {
+    if (!in_pressure_.exchange(true)) {
+        log::warn("descriptors_exhausted", {{"open_connections", open_.load(std::memory_order_relaxed)}});
+    }
+    // Each client waiting in the backlog is accepted on the spare descriptor, answered and closed,
+    // so it learns at once instead of hanging until the process has descriptors again.
+    for (std::size_t i = 0; i < kMaxRefusalsPerPause; ++i) {
+        if (!worker.spare.reopen()) {
+            return;  // another thread took the number meanwhile; next pause
+        }
+        worker.spare.release();
+        const int fd = ::accept4(worker.acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            worker.spare.reopen();
+            return;  // the backlog is empty, or something else took the descriptor
+        }
+        [[maybe_unused]] const auto written = ::send(fd, limit_.refusal.data(), limit_.refusal.size(), MSG_NOSIGNAL);
+        ::close(fd);
+        refused_no_descriptor_.fetch_add(1, std::memory_order_relaxed);
+    }
+    worker.spare.reopen();
+}
+
+void Server::leave_pressure() {
+    if (in_pressure_.exchange(false)) {
+        log::info("descriptors_available", {{"refused_so_far", refused_no_descriptor_.load(std::memory_order_relaxed)}});
+    }
 }
 
 void Server::serve(std::unique_ptr<Connection> connection, WorkerContext& context) {

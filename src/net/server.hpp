@@ -69,6 +69,10 @@ public:
     std::size_t open_connections() const { return open_.load(std::memory_order_relaxed); }
     // Connections refused so far for passing the limit.
     std::uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
+    // Connections answered 503 and closed so far because the process was out of descriptors.
+    std::uint64_t refused_for_descriptors() const { return refused_no_descriptor_.load(std::memory_order_relaxed); }
+    // Whether the last accept failed for lack of descriptors (and none has worked since).
+    bool out_of_descriptors() const { return in_pressure_.load(std::memory_order_relaxed); }
 
     // Spawns the accept loops and deadline tickers; they run once the pool runs.
     void start();
@@ -85,11 +89,15 @@ private:
     void serve(std::unique_ptr<Connection> connection, WorkerContext& context);
     void hold(std::unique_ptr<Connection> connection, WorkerContext& context);
     void close(std::unique_ptr<Connection> connection);
+    void refuse_waiting(Worker& worker);
+    void leave_pressure();
 
     Session session_;
     ConnectionLimit limit_;
     std::atomic<std::size_t> open_{0};
     std::atomic<std::uint64_t> refused_{0};
+    std::atomic<std::uint64_t> refused_no_descriptor_{0};
+    std::atomic<bool> in_pressure_{false};
     boost::asio::ip::tcp::endpoint local_endpoint_;
     std::vector<std::unique_ptr<Worker>> workers_;
 };

@@ -23,7 +23,7 @@
 // file clears it. So every async_read_some on a socket that has ever been readable starts with a
 // recv, and when the peer has not sent yet (a keep-alive client that has just been answered, a
 // replica that has just been sent a request) that recv fails with EAGAIN: a syscall per request
-// for nothing, about 0.3 of ringlb's ~4.8 per proxied request.
+// for nothing (bench/RESULTS.md, "Figures that were in code comments", has its share).
 //
 // nginx and HAProxy avoid it with a rule that holds under edge-triggered epoll: a read that
 // returns fewer bytes than it asked for has emptied the socket's receive queue, and any byte that
@@ -148,8 +148,8 @@ class EdgeReadOp : public std::conditional_t<IsWait, EdgeWaitOpBase, EdgeReadOpB
 // A wait's operation may last as long as its connection stays quiet (net::Server holds idle
 // connections on one), so it is kept small: it names its io_context's own executor, a pointer,
 // instead of the socket's type-erased one (every ringlb socket runs on an io_context), and with
-// EdgeWaitOpBase it is 104 bytes instead of 186. It is also allocated at exactly that size (see
-// ExactAllocator).
+// EdgeWaitOpBase it is much smaller than a read's. It is also allocated at exactly that size
+// (see ExactAllocator).
 template <bool IsWait>
 auto edge_io_executor(Socket& socket) {
     if constexpr (IsWait) {
@@ -161,8 +161,8 @@ auto edge_io_executor(Socket& socket) {
 }
 
 // Allocates exactly what is asked, with plain new and delete. Asio's default handler allocator
-// reuses a per-thread block of whatever size an earlier operation needed (an accept's 336 bytes
-// for a 104-byte wait), which suits short operations but would make a wait keep the larger block
+// reuses a per-thread block of whatever size an earlier operation needed (an accept's, for a
+// much smaller wait), which suits short operations but would make a wait keep the larger block
 // for as long as it waits.
 template <typename T>
 struct ExactAllocator {

@@ -8,10 +8,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/cli_duration.hpp"
 #include "common/log.hpp"
 #include "hashing/algorithm.hpp"
 #include "hashing/capacity.hpp"
-#include "common/cli_duration.hpp"
+#include "net/http_limit_options.hpp"
 #include "net/listener.hpp"
 #include "net/worker_pool.hpp"
 
@@ -40,13 +41,16 @@ CLI::Option* add_parsed(CLI::App& app, const std::string& name, T& target, Parse
 }
 
 void add_listen_options(CLI::App& app, BalancerOptions& o) {
-    app.add_option("--host", o.host, "Address to listen on")->envname("RINGLB_HOST")->capture_default_str();
+    app.add_option("--host", o.host, "Address to listen on")
+        ->envname("RINGLB_HOST")
+        ->capture_default_str();
     app.add_option("--port", o.port,
                    "Port to listen on; 0 lets the kernel pick. Once serving, ringlb prints\n"
                    "'listening on HOST:PORT' on stdout")
         ->envname("RINGLB_PORT")
         ->capture_default_str();
-    app.add_option("--threads", o.threads, "Worker threads for the data plane (default: one per core)")
+    app.add_option("--threads", o.threads,
+                   "Worker threads for the data plane (default: one per core)")
         ->envname("RINGLB_THREADS")
         ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
 }
@@ -60,7 +64,8 @@ void add_replica_options(CLI::App& app, BalancerOptions& o) {
         ->envname("RINGLB_MAX_REPLICAS")
         ->check(CLI::Range(1U, 10'000U))
         ->capture_default_str();
-    app.add_option("--driver", o.driver, "How replicas are run: process (local ringlb-server children) or docker")
+    app.add_option("--driver", o.driver,
+                   "How replicas are run: process (local ringlb-server children) or docker")
         ->envname("RINGLB_DRIVER")
         ->check(CLI::IsMember({"process", "docker"}))
         ->capture_default_str();
@@ -84,7 +89,8 @@ void add_replica_options(CLI::App& app, BalancerOptions& o) {
                              "Time a new replica has to start and pass its first heartbeat",
                              "RINGLB_START_TIMEOUT");
     net::add_duration_option(app, "--stop-timeout", o.replicas.stop_timeout,
-                             "Time a stopped replica gets to exit before it is killed", "RINGLB_STOP_TIMEOUT");
+                             "Time a stopped replica gets to exit before it is killed",
+                             "RINGLB_STOP_TIMEOUT");
     net::add_duration_option(app, "--respawn-backoff-max", o.replicas.backoff_max,
                              "Longest wait between respawns of a replica that keeps dying "
                              "(starts at 100ms, doubles)",
@@ -94,7 +100,8 @@ void add_replica_options(CLI::App& app, BalancerOptions& o) {
 void add_hash_options(CLI::App& app, BalancerOptions& o) {
     add_parsed(app, "--hash", o.hash.algorithm, hashing::parse_algorithm,
                "Hash algorithm: classic (the assignment's map), ring, maglev, maglev-incremental,\n"
-               "or default (" + std::string(hashing::algorithm_name(hashing::kDefaultAlgorithm)) + ")",
+               "or default (" +
+                   std::string(hashing::algorithm_name(hashing::kDefaultAlgorithm)) + ")",
                "RINGLB_HASH", "default");
     app.add_option("--hash-slots", o.hash.classic.slots, "classic: slots in the map (M)")
         ->envname("RINGLB_HASH_SLOTS")
@@ -122,9 +129,10 @@ void add_hash_options(CLI::App& app, BalancerOptions& o) {
            [&o](const std::string& text) {
                const auto policy = parse_key_policy(text);
                if (!policy) {
-                   throw CLI::ValidationError("--hash-key", "'" + text +
-                                                                "' is not one of auto, random, header:NAME, "
-                                                                "cookie:NAME, path, client-ip");
+                   throw CLI::ValidationError("--hash-key",
+                                              "'" + text +
+                                                  "' is not one of auto, random, header:NAME, "
+                                                  "cookie:NAME, path, client-ip");
                }
                o.key_policy = *policy;
            },
@@ -136,7 +144,8 @@ void add_hash_options(CLI::App& app, BalancerOptions& o) {
 
 void add_health_options(CLI::App& app, BalancerOptions& o) {
     net::add_duration_option(app, "--heartbeat-interval", o.health.interval,
-                             "Time between heartbeat probes of a replica", "RINGLB_HEARTBEAT_INTERVAL");
+                             "Time between heartbeat probes of a replica",
+                             "RINGLB_HEARTBEAT_INTERVAL");
     net::add_duration_option(app, "--heartbeat-timeout", o.health.timeout,
                              "Time limit of one heartbeat probe", "RINGLB_HEARTBEAT_TIMEOUT");
     app.add_option("--heartbeat-fall", o.health.thresholds.fall,
@@ -161,35 +170,22 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
         ->envname("RINGLB_FAILOVER_ATTEMPTS")
         ->check(CLI::Range(1U, 16U))
         ->capture_default_str();
-    app.add_option("--upstream-batch", o.proxy.upstream_batch,
-                   "Most requests for one replica that arrive together and are sent together on one "
-                   "connection (pipelined; idempotent methods only); 1 sends each on its own")
+    app.add_option(
+           "--upstream-batch", o.proxy.upstream_batch,
+           "Most requests for one replica that arrive together and are sent together on one "
+           "connection (pipelined; idempotent methods only); 1 sends each on its own")
         ->envname("RINGLB_UPSTREAM_BATCH")
         ->check(CLI::Range(1U, 256U))
         ->capture_default_str();
-    app.add_option("--max-response-bytes", o.proxy.max_response_bytes, "Largest replica answer passed on")
+    app.add_option("--max-response-bytes", o.proxy.max_response_bytes,
+                   "Largest replica answer passed on")
         ->envname("RINGLB_MAX_RESPONSE_BYTES")
         ->capture_default_str();
-    net::add_duration_option(app, "--idle-timeout", o.limits.idle_timeout,
-                             "Close client keep-alive connections idle this long", "RINGLB_IDLE_TIMEOUT");
-    net::add_duration_option(app, "--request-timeout", o.limits.request_timeout,
-                             "Time a client has to send a whole request (slow clients are cut)",
-                             "RINGLB_REQUEST_TIMEOUT");
-    net::add_duration_option(app, "--drain-timeout", o.limits.drain_timeout,
-                             "On SIGTERM/SIGINT, time in-flight requests get to finish",
-                             "RINGLB_DRAIN_TIMEOUT");
-    app.add_option("--max-header-bytes", o.limits.max_header_bytes,
-                   "Largest request line plus headers (431 past it)")
-        ->envname("RINGLB_MAX_HEADER_BYTES")
-        ->check(CLI::Range(1024U, 1024U * 1024U))
-        ->capture_default_str();
-    app.add_option("--max-header-fields", o.limits.max_header_fields, "Most header fields in a request (431 past it)")
-        ->envname("RINGLB_MAX_HEADER_FIELDS")
-        ->check(CLI::Range(1U, 10'000U))
-        ->capture_default_str();
-    app.add_option("--max-body-bytes", o.limits.max_body_bytes, "Largest request body (413 past it)")
-        ->envname("RINGLB_MAX_BODY_BYTES")
-        ->capture_default_str();
+    net::add_http_limit_options(
+        app, o.limits, "RINGLB_",
+        {.idle_timeout = "Close client keep-alive connections idle this long",
+         .request_timeout = "Time a client has to send a whole request (slow clients are cut)",
+         .drain_timeout = "On SIGTERM/SIGINT, time in-flight requests get to finish"});
 }
 
 void add_admin_options(CLI::App& app, BalancerOptions& o) {
@@ -197,18 +193,21 @@ void add_admin_options(CLI::App& app, BalancerOptions& o) {
                    "Require 'Authorization: Bearer TOKEN' on /add and /rm (prefer the environment\n"
                    "twin: command lines are visible to every local user)")
         ->envname("RINGLB_ADMIN_TOKEN");
-    app.add_flag("--admin-token-metrics", o.admin.token_for_metrics, "Require the token on /metrics too")
+    app.add_flag("--admin-token-metrics", o.admin.token_for_metrics,
+                 "Require the token on /metrics too")
         ->envname("RINGLB_ADMIN_TOKEN_METRICS");
     app.add_option("--admin-listen", o.admin.listen,
                    "Serve /rep, /add, /rm and /metrics on this HOST:PORT (e.g. 127.0.0.1:5001)\n"
                    "instead of the main port")
         ->envname("RINGLB_ADMIN_LISTEN");
-    app.add_option("--max-admin-body-bytes", o.admin.max_body_bytes, "Largest /add or /rm payload (413 past it)")
+    app.add_option("--max-admin-body-bytes", o.admin.max_body_bytes,
+                   "Largest /add or /rm payload (413 past it)")
         ->envname("RINGLB_MAX_ADMIN_BODY_BYTES")
         ->check(CLI::Range(std::uint64_t{16}, std::uint64_t{16} * 1024 * 1024))
         ->capture_default_str();
-    app.add_option("--max-connections", o.front.max_connections,
-                   "Client connections at once; past it new ones get a 503 and are closed (0: no limit)")
+    app.add_option(
+           "--max-connections", o.front.max_connections,
+           "Client connections at once; past it new ones get a 503 and are closed (0: no limit)")
         ->envname("RINGLB_MAX_CONNECTIONS")
         ->capture_default_str();
     app.add_option("--max-url-bytes", o.front.max_url_bytes, "Longest request target (414 past it)")
@@ -305,7 +304,8 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
             throw CLI::ValidationError("--hash", *problem);
         }
         if (o.admin.listen && !net::parse_host_port(*o.admin.listen)) {
-            throw CLI::ValidationError("--admin-listen", "'" + *o.admin.listen + "' is not HOST:PORT with a numeric host");
+            throw CLI::ValidationError(
+                "--admin-listen", "'" + *o.admin.listen + "' is not HOST:PORT with a numeric host");
         }
         check_positive_durations(o);
         fit_max_replicas(o, app.count("--max-replicas") > 0);

@@ -22,7 +22,7 @@ net::Response not_here(std::string_view path, ListenerRole role) {
 // Answers one request that was read whole: ringlb's own endpoints here, everything else through
 // the proxy. One per connection; holds the connection's forwarding buffers between requests.
 class ClientAnswer {
-public:
+  public:
     ClientAnswer(const net::Connection& connection, net::WorkerContext& worker, DataPlane& plane,
                  ListenerRole role)
         : worker_(worker),
@@ -39,8 +39,7 @@ public:
                            date, false, false, out);
             co_return false;
         }
-        const std::string_view path =
-            std::string_view(request.target).substr(0, request.target.find('?'));
+        const std::string_view path = request.path();
         const bool admin_path = AdminApi::is_admin_path(path);
         const bool head = request.method == http::verb::head;
         if (admin_path && role_ != ListenerRole::proxy_only) {
@@ -57,7 +56,7 @@ public:
         co_return keep_alive;
     }
 
-private:
+  private:
     net::WorkerContext& worker_;
     DataPlane& plane_;
     ProxyWorker& state_;

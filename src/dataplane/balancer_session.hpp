@@ -5,8 +5,8 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "controlplane/admin_api.hpp"
 #include "config/balancer_options.hpp"
+#include "controlplane/admin_api.hpp"
 #include "dataplane/proxy.hpp"
 #include "net/server.hpp"
 
@@ -23,14 +23,15 @@ struct DataPlane {
     const BalancerOptions& options;
     Proxy proxy;
     AdminApi admin;
-    std::vector<ProxyWorker> workers;
+    ProxyWorkers workers;
 };
 
 // Serves one client connection: HTTP/1.1 keep-alive; ringlb's own endpoints answered here, every
 // other request forwarded by the proxy. Malformed or oversized requests get a 400 (431/413) and
 // the connection is closed. Ends with SessionEnd::idle when the client has been quiet for long
 // (net/server.hpp).
-boost::asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection, net::WorkerContext& worker,
-                                                     DataPlane& plane, ListenerRole role);
+boost::asio::awaitable<net::SessionEnd> serve_client(net::Connection& connection,
+                                                     net::WorkerContext& worker, DataPlane& plane,
+                                                     ListenerRole role);
 
 }  // namespace ringlb::balancer

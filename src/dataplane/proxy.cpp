@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <optional>
 
+#include "common/json_reply.hpp"
 #include "dataplane/request_key.hpp"
+#include "dataplane/upstream_decision.hpp"
 #include "dataplane/upstream_exchange.hpp"
 #include "hashing/bounded_load.hpp"
 #include "hashing/table.hpp"
-#include "common/json_reply.hpp"
 #include "net/response.hpp"
 
 namespace ringlb::balancer {
@@ -17,8 +19,6 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
 namespace {
-
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
 
 void build_upstream_request(const net::RequestHead& request, std::string_view client_ip,
                             std::string& out) {
@@ -45,9 +45,12 @@ void build_upstream_request(const net::RequestHead& request, std::string_view cl
     out += request.body;
 }
 
-bool has_no_body(unsigned status) { return (status >= 100 && status < 200) || status == 204 || status == 304; }
+bool has_no_body(unsigned status) {
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
 
-void append_answer(const net::ResponseHead& answer, bool head_request, bool keep_alive, std::string& out) {
+void append_answer(const net::ResponseHead& answer, bool head_request, bool keep_alive,
+                   std::string& out) {
     out += "HTTP/1.1 ";
     out += std::to_string(answer.status);
     out += ' ';
@@ -87,6 +90,67 @@ std::uint32_t bounded_capacity(const RoutingSnapshot& snapshot, double epsilon) 
     return hashing::bounded_load_capacity(total, up, epsilon);
 }
 
+// Replicas tried so far for one request, as member indices; failover never returns to one.
+struct Tried {
+    std::array<hashing::MemberIndex, kMaxFailoverAttempts> members{};
+    std::size_t count = 0;
+
+    bool contains(hashing::MemberIndex m) const {
+        return std::find(members.begin(), members.begin() + count, m) != members.begin() + count;
+    }
+};
+
+// The next replica for `key`: the first one the table names that is up, untried and, with bounded
+// loads, below the capacity.
+std::optional<hashing::MemberIndex> pick(const RoutingSnapshot& snapshot, hashing::Key key,
+                                         const Tried& tried, const std::optional<double>& epsilon) {
+    const std::uint32_t capacity = epsilon ? bounded_capacity(snapshot, *epsilon) : 0;
+    return hashing::pick_first(*snapshot.table, key, [&](hashing::MemberIndex m) {
+        const auto& backend = snapshot.backends[m];
+        return backend && backend->is_up() && !tried.contains(m) &&
+               (!epsilon || backend->in_flight().load(std::memory_order_relaxed) < capacity);
+    });
+}
+
+// The last replica a request went to, and how that ended.
+struct LastTry {
+    const Backend& backend;
+    ExchangeResult result;
+};
+
+// Appends what the client is answered (client_reply decides which).
+void append_reply(const std::optional<LastTry>& last, const ProxyBuffers& buffers,
+                  std::string_view path, bool head_request, bool keep_alive, std::string_view date,
+                  std::string& out) {
+    const auto outcome = last ? std::optional(last->result.outcome) : std::nullopt;
+    switch (client_reply(outcome, buffers.answer.status)) {
+        case ClientReply::replica_answer:
+            append_answer(buffers.answer, head_request, keep_alive, out);
+            return;
+        case ClientReply::endpoint_missing:
+            append_error(
+                http::status::bad_request,
+                "<Error> '" + std::string(path) + "' endpoint does not exist in server replicas",
+                date, keep_alive, out);
+            return;
+        case ClientReply::no_replicas:
+            append_error(http::status::service_unavailable, "<Error> no replicas available", date,
+                         keep_alive, out);
+            return;
+        case ClientReply::timed_out:
+            append_error(http::status::gateway_timeout,
+                         "<Error> replica '" + last->backend.name() + "' did not answer in time",
+                         date, keep_alive, out);
+            return;
+        case ClientReply::bad_gateway:
+            append_error(http::status::bad_gateway,
+                         "<Error> no replica could answer: " + last->backend.name() + ": " +
+                             last->result.error.message(),
+                         date, keep_alive, out);
+            return;
+    }
+}
+
 }  // namespace
 
 bool is_idempotent(http::verb method) {
@@ -103,6 +167,35 @@ bool is_idempotent(http::verb method) {
     }
 }
 
+asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker, ProxyWorker& state,
+                                                     Backend& backend, UpstreamRequest& upstream,
+                                                     bool idempotent) const {
+    const bool bounded = options_.hash.bounded_load.epsilon.has_value();
+    const auto started = std::chrono::steady_clock::now();
+    if (bounded) {
+        backend.in_flight().fetch_add(1, std::memory_order_relaxed);
+    }
+    UpstreamTarget target{backend.uid(), backend.endpoint()};
+    if (idempotent) {
+        co_await state.batcher(worker).exchange(std::move(target), upstream);
+    } else {
+        UpstreamRequest* const one[] = {&upstream};
+        co_await exchange_all(worker, state.pool, std::move(target), one, options_.proxy);
+    }
+    if (bounded) {
+        backend.in_flight().fetch_sub(1, std::memory_order_relaxed);
+    }
+    ReplicaCounters& counters = backend.counters(worker.index);
+    if (upstream.result.outcome == ExchangeOutcome::answered) {
+        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+            std::chrono::steady_clock::now() - started);
+        counters.observe(static_cast<std::uint64_t>(micros.count()));
+    } else {
+        counters.failures.add(1);
+    }
+    co_return upstream.result;
+}
+
 asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& state,
                                      ProxyBuffers& buffers, const net::RequestHead& request,
                                      std::string_view client_ip, bool keep_alive,
@@ -114,91 +207,41 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
         state.pooled_version = state.snapshots.seen_version();
     }
     const std::string_view date = worker.connections.http_date();
-    if (!snapshot.table || snapshot.table->empty()) {
-        append_error(http::status::service_unavailable, "<Error> no replicas available", date, keep_alive, out);
-        co_return;
-    }
-    const hashing::Key key = request_key(options_.key_policy,
-                                         request.has_key_header ? &request.key_header_value : nullptr,
-                                         request.target, client_ip, state.rng);
-    build_upstream_request(request, client_ip, buffers.upstream_request);
     const bool head_request = request.method == http::verb::head;
-    const bool idempotent = is_idempotent(request.method);
-
-    // Replicas tried so far, as member indices; failover never returns to one of them.
-    std::array<hashing::MemberIndex, kMaxFailoverAttempts> tried{};
-    std::size_t tried_count = 0;
-    const std::size_t attempts = std::min<std::size_t>(options_.proxy.failover_attempts, kMaxFailoverAttempts);
-    const auto& epsilon = options_.hash.bounded_load.epsilon;
-    ExchangeResult last;
-    const Backend* last_backend = nullptr;
-    while (tried_count < attempts) {
-        const std::uint32_t capacity = epsilon ? bounded_capacity(snapshot, *epsilon) : 0;
-        const auto member = hashing::pick_first(*snapshot.table, key, [&](hashing::MemberIndex m) {
-            const auto& backend = snapshot.backends[m];
-            return backend && backend->is_up() &&
-                   std::find(tried.begin(), tried.begin() + tried_count, m) == tried.begin() + tried_count &&
-                   (!epsilon || backend->in_flight().load(std::memory_order_relaxed) < capacity);
-        });
-        if (!member) {
-            break;
-        }
-        tried[tried_count++] = *member;
-        Backend& backend = *snapshot.backends[*member];
-        ReplicaCounters& counters = backend.counters(worker.index);
-        const auto started = std::chrono::steady_clock::now();
-        if (epsilon) {
-            backend.in_flight().fetch_add(1, std::memory_order_relaxed);
-        }
-        UpstreamRequest upstream{buffers.upstream_request, head_request, &buffers.answer, {}};
-        const UpstreamTarget target{backend.uid(), backend.endpoint()};
-        if (idempotent) {
-            co_await state.batcher.exchange(worker, state.pool, target, upstream, options_.proxy);
-        } else {
-            UpstreamRequest* const one[] = {&upstream};
-            co_await exchange_all(worker, state.pool, target, one, options_.proxy);
-        }
-        last = upstream.result;
-        if (epsilon) {
-            backend.in_flight().fetch_sub(1, std::memory_order_relaxed);
-        }
-        last_backend = &backend;
-        if (last.outcome == ExchangeOutcome::answered) {
-            const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::steady_clock::now() - started);
-            counters.observe(static_cast<std::uint64_t>(micros.count()));
-            if (buffers.answer.status == 404) {
-                append_error(http::status::bad_request,
-                             "<Error> '" + std::string(path_of(request.target)) +
-                                 "' endpoint does not exist in server replicas",
-                             date, keep_alive, out);
-            } else {
-                append_answer(buffers.answer, head_request, keep_alive, out);
+    std::optional<LastTry> last;
+    if (snapshot.table && !snapshot.table->empty()) {
+        const hashing::Key key = request_key(
+            options_.key_policy, request.has_key_header ? &request.key_header_value : nullptr,
+            request.target, client_ip, state.rng);
+        build_upstream_request(request, client_ip, buffers.upstream_request);
+        const bool idempotent = is_idempotent(request.method);
+        const std::size_t attempts =
+            std::min<std::size_t>(options_.proxy.failover_attempts, kMaxFailoverAttempts);
+        Tried tried;
+        while (tried.count < attempts) {
+            const auto member = pick(snapshot, key, tried, options_.hash.bounded_load.epsilon);
+            if (!member) {
+                break;
             }
-            co_return;
-        }
-        counters.failures.add(1);
-        const bool may_retry = last.outcome == ExchangeOutcome::unreachable ||
-                               (last.outcome == ExchangeOutcome::no_answer && idempotent);
-        if (last.outcome == ExchangeOutcome::unreachable || last.outcome == ExchangeOutcome::no_answer) {
-            // Stop routing to it until its next passed heartbeat.
-            backend.set_up(false);
-        }
-        if (!may_retry) {
-            break;
+            tried.members[tried.count++] = *member;
+            Backend& backend = *snapshot.backends[*member];
+            UpstreamRequest upstream{buffers.upstream_request, head_request, &buffers.answer, {}};
+            const ExchangeResult result =
+                co_await exchange_with(worker, state, backend, upstream, idempotent);
+            last.emplace(LastTry{backend, result});
+            if (last->result.outcome == ExchangeOutcome::answered) {
+                break;
+            }
+            const AfterFailure after = after_failure(last->result.outcome, idempotent);
+            if (after.mark_down) {
+                backend.set_up(false);
+            }
+            if (!after.try_next) {
+                break;
+            }
         }
     }
-    if (last_backend == nullptr) {
-        append_error(http::status::service_unavailable, "<Error> no replicas available", date, keep_alive, out);
-    } else if (last.outcome == ExchangeOutcome::timed_out) {
-        append_error(http::status::gateway_timeout,
-                     "<Error> replica '" + last_backend->name() + "' did not answer in time", date,
-                     keep_alive, out);
-    } else {
-        append_error(http::status::bad_gateway,
-                     "<Error> no replica could answer: " + last_backend->name() + ": " + last.error.message(),
-                     date, keep_alive, out);
-    }
+    append_reply(last, buffers, request.path(), head_request, keep_alive, date, out);
 }
 
 }  // namespace ringlb::balancer

@@ -1,8 +1,14 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -20,17 +26,49 @@ namespace ringlb::balancer {
 inline constexpr std::size_t kMaxFailoverAttempts = 16;
 
 // One worker's data-plane state: its view of the routing snapshots, its connection pools, its
-// batches of requests and its random numbers. Touched only by that worker's thread. Must not
-// move once requests flow: its batcher's posted work points at it.
-struct ProxyWorker {
+// batches of requests and its random numbers. Touched only by that worker's thread. Does not
+// move: its batcher's posted work points at it.
+class ProxyWorker {
+  public:
     ProxyWorker(const SnapshotStore& store, const ProxyOptions& options, std::uint64_t seed)
-        : snapshots(store), pool(options.max_idle_per_replica), batcher(options.upstream_batch), rng(seed) {}
+        : snapshots(store), pool(options.max_idle_per_replica), rng(seed), options_(options) {}
+    ProxyWorker(const ProxyWorker&) = delete;
+    ProxyWorker& operator=(const ProxyWorker&) = delete;
+    ProxyWorker(ProxyWorker&&) = delete;
+    ProxyWorker& operator=(ProxyWorker&&) = delete;
+    ~ProxyWorker() = default;
+
+    // The worker's batcher, built on first use: the worker's context exists only once it runs.
+    UpstreamBatcher& batcher(net::WorkerContext& worker) {
+        if (!batcher_) {
+            batcher_.emplace(worker, pool, options_, options_.upstream_batch);
+        }
+        return *batcher_;
+    }
 
     SnapshotReader snapshots;
     UpstreamPool pool;
-    UpstreamBatcher batcher;
     std::mt19937_64 rng;
-    std::uint64_t pooled_version = 0;  // the snapshot version `pool` was last pruned for
+    std::optional<std::uint64_t> pooled_version;  // the snapshot version `pool` was last pruned for
+
+  private:
+    const ProxyOptions& options_;
+    std::optional<UpstreamBatcher> batcher_;
+};
+
+// Every worker's ProxyWorker, indexed by worker, each built in place and never moved.
+class ProxyWorkers {
+  public:
+    void reserve(std::size_t count) { workers_.reserve(count); }
+    template <class... Args>
+    ProxyWorker& emplace_back(Args&&... args) {
+        return *workers_.emplace_back(std::make_unique<ProxyWorker>(std::forward<Args>(args)...));
+    }
+    ProxyWorker& operator[](std::size_t index) { return *workers_[index]; }
+    std::size_t size() const { return workers_.size(); }
+
+  private:
+    std::vector<std::unique_ptr<ProxyWorker>> workers_;
 };
 
 // One client connection's buffers for forwarding, reused from request to request. Never shared
@@ -44,7 +82,7 @@ struct ProxyBuffers {
 // Forwards client requests to the replica the hash table names for their key, skipping replicas
 // that are down and failing over to the next distinct replica when one cannot be reached.
 class Proxy {
-public:
+  public:
     explicit Proxy(const BalancerOptions& options) : options_(options) {}
 
     // Forwards `request` and appends the complete answer for the client to `out`: the replica's
@@ -54,7 +92,13 @@ public:
                                          std::string_view client_ip, bool keep_alive,
                                          std::string& out) const;
 
-private:
+  private:
+    // Sends `upstream` to `backend` (batched when it may be sent again) and counts the result.
+    boost::asio::awaitable<ExchangeResult> exchange_with(net::WorkerContext& worker,
+                                                         ProxyWorker& state, Backend& backend,
+                                                         UpstreamRequest& upstream,
+                                                         bool idempotent) const;
+
     const BalancerOptions& options_;
 };
 

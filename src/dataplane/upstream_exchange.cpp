@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "dataplane/upstream_decision.hpp"
 #include "net/edge_read.hpp"
 
 namespace ringlb::balancer {
@@ -44,69 +45,93 @@ asio::awaitable<ConnectResult> connect(net::WorkerContext& worker, const tcp::en
 struct AttemptResult {
     ExchangeResult result;
     bool keep_alive = false;
-    bool nothing_received = false;  // failed before any byte of answer
 };
 
-// Reads one answer, skipping interim 1xx answers (101 Switching Protocols is final).
-asio::awaitable<AttemptResult> read_answer(UpstreamConnection& connection,
-                                           net::TrackedConnection& tracked, bool head_request,
-                                           const ProxyOptions& options, net::ResponseHead& answer) {
-    bool received = connection.buffer.size() > 0;
+// One connection's state while answers are read from it.
+struct Reading {
+    UpstreamConnection& connection;
+    net::TrackedConnection& tracked;
+    // Whether anything was read since the requests were written: until then the answers cannot
+    // be in, and a read waits for the socket's next event; after, a read tries the socket at
+    // once, since the replica's FIN may have come with the last bytes read (net/edge_read.hpp).
+    bool read_any = false;
+};
+
+// Reads more bytes of an answer into the connection's buffer; on failure, how the answer ended.
+asio::awaitable<std::optional<ExchangeResult>> read_more(Reading& reading, bool answer_started) {
+    auto& connection = reading.connection;
+    auto [ec, n] = co_await net::async_read_edge(
+        connection.socket, connection.buffer.prepare(kReadChunk),
+        reading.read_any ? net::ReadStart::try_first : net::ReadStart::after_event, kUseTuple);
+    if (!ec) {
+        reading.read_any = true;
+        connection.buffer.commit(n);
+        co_return std::nullopt;
+    }
+    if (reading.tracked.entry().timed_out) {
+        co_return ExchangeResult{ExchangeOutcome::timed_out, asio::error::timed_out};
+    }
+    co_return ExchangeResult{
+        answer_started ? ExchangeOutcome::broken_answer : ExchangeOutcome::no_answer, ec};
+}
+
+// Reads one answer, interim ones included, into `answer`.
+asio::awaitable<AttemptResult> read_one(Reading& reading, bool head_request,
+                                        const ProxyOptions& options, net::ResponseHead& answer,
+                                        bool& answer_started) {
+    auto& connection = reading.connection;
+    net::ResponseParser parser(answer);
+    parser.body_limit(options.max_response_bytes);
+    parser.eager(true);
+    parser.skip(head_request);
     for (;;) {
-        net::ResponseParser parser(answer);
-        parser.body_limit(options.max_response_bytes);
-        parser.eager(true);
-        parser.skip(head_request);
-        while (!parser.is_done()) {
-            if (connection.buffer.size() > 0) {
-                error_code ec;
-                connection.buffer.consume(parser.put(connection.buffer.data(), ec));
-                if (ec && ec != http::error::need_more) {
-                    co_return AttemptResult{{ExchangeOutcome::broken_answer, ec}};
-                }
-                if (parser.is_done()) {
-                    break;
-                }
-            }
-            if (tracked.entry().timed_out) {
-                // The ticker's cancel came after the previous read had completed, and missed it.
-                co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};
-            }
-            // The request has only just been written, so the answer is rarely in yet:
-            // async_read_edge waits for it without a recv that would fail with EAGAIN.
-            auto [ec, n] = co_await net::async_read_edge(connection.socket,
-                                                         connection.buffer.prepare(kReadChunk), kUseTuple);
-            if (ec) {
-                if (tracked.entry().timed_out) {
-                    co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};
-                }
-                if (ec == asio::error::eof && parser.got_some() && parser.need_eof()) {
-                    error_code eof_ec;
-                    parser.put_eof(eof_ec);
-                    if (!eof_ec) {
-                        break;
-                    }
-                }
-                if (!received) {
-                    co_return AttemptResult{{ExchangeOutcome::no_answer, ec}, false, true};
-                }
+        if (connection.buffer.size() > 0) {
+            answer_started = true;
+            error_code ec;
+            connection.buffer.consume(parser.put(connection.buffer.data(), ec));
+            if (ec && ec != http::error::need_more) {
                 co_return AttemptResult{{ExchangeOutcome::broken_answer, ec}};
             }
-            received = true;
-            connection.buffer.commit(n);
+            if (parser.is_done()) {
+                co_return AttemptResult{{ExchangeOutcome::answered, {}}, parser.keep_alive()};
+            }
         }
-        if (answer.status >= 100 && answer.status < 200 && answer.status != 101) {
-            continue;
+        if (reading.tracked.entry().timed_out) {
+            // The ticker's cancel came after the previous read had completed, and missed it.
+            co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};
         }
-        co_return AttemptResult{{ExchangeOutcome::answered, {}}, parser.keep_alive()};
+        auto failed = co_await read_more(reading, answer_started);
+        if (failed && failed->error == asio::error::eof && parser.got_some() && parser.need_eof()) {
+            error_code eof_ec;
+            parser.put_eof(eof_ec);
+            if (!eof_ec) {
+                co_return AttemptResult{{ExchangeOutcome::answered, {}}, false};
+            }
+        }
+        if (failed) {
+            co_return AttemptResult{*failed};
+        }
+    }
+}
+
+// Reads one final answer, skipping interim 1xx answers (101 Switching Protocols is final).
+asio::awaitable<AttemptResult> read_answer(Reading& reading, bool head_request,
+                                           const ProxyOptions& options, net::ResponseHead& answer) {
+    bool answer_started = false;
+    for (;;) {
+        auto attempt = co_await read_one(reading, head_request, options, answer, answer_started);
+        const bool interim = answer.status >= 100 && answer.status < 200 && answer.status != 101;
+        if (attempt.result.outcome != ExchangeOutcome::answered || !interim) {
+            co_return attempt;
+        }
     }
 }
 
 // What one connection did for the requests sent on it.
 struct ConnectionRun {
-    std::size_t answered = 0;   // requests answered, in order
-    bool keep_alive = false;    // the last answer keeps the connection open
-    std::optional<AttemptResult> failure;  // why the request after the answered ones has none
+    std::size_t answered = 0;               // requests answered, in order
+    bool keep_alive = false;                // the last answer keeps the connection open
+    std::optional<ExchangeResult> failure;  // why the request after the answered ones has none
 };
 
 // Writes `requests` on `connection` at once and reads their answers in order until one fails or
@@ -127,15 +152,18 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
     auto [ec, written] = co_await asio::async_write(connection.socket, gather, kUseTuple);
     if (ec) {
         if (tracked.entry().timed_out) {
-            co_return ConnectionRun{0, false, AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}}};
+            co_return ConnectionRun{
+                0, false, ExchangeResult{ExchangeOutcome::timed_out, asio::error::timed_out}};
         }
-        co_return ConnectionRun{0, false, AttemptResult{{ExchangeOutcome::no_answer, ec}, false, true}};
+        co_return ConnectionRun{0, false, ExchangeResult{ExchangeOutcome::no_answer, ec}};
     }
     ConnectionRun run;
+    Reading reading{connection, tracked};
     for (auto* request : requests) {
-        auto attempt = co_await read_answer(connection, tracked, request->head_request, options, *request->answer);
+        auto attempt =
+            co_await read_answer(reading, request->head_request, options, *request->answer);
         if (attempt.result.outcome != ExchangeOutcome::answered) {
-            run.failure = attempt;
+            run.failure = attempt.result;
             co_return run;
         }
         finish(attempt.result);
@@ -148,11 +176,36 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
     co_return run;
 }
 
+// A connection for one run: a pooled one, else a new one; on failure, why none could be had.
+struct Opened {
+    std::unique_ptr<UpstreamConnection> connection;
+    bool fresh = false;
+    std::optional<ExchangeResult> failure;
+};
+
+asio::awaitable<Opened> open(net::WorkerContext& worker, UpstreamPool& pool,
+                             const UpstreamTarget& target, const ProxyOptions& options) {
+    if (auto pooled = pool.take(target.uid, worker.connections.now())) {
+        co_return Opened{std::move(pooled), false, std::nullopt};
+    }
+    auto connected = co_await connect(worker, target.endpoint, options.connect_timeout);
+    if (!connected.connection) {
+        co_return Opened{nullptr, true,
+                         ExchangeResult{ExchangeOutcome::unreachable, connected.error}};
+    }
+    pool.lend_buffer(*connected.connection);
+    co_return Opened{std::move(connected.connection), true, std::nullopt};
+}
+
 }  // namespace
 
-asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool, UpstreamTarget target,
-                                   std::span<UpstreamRequest* const> requests, const ProxyOptions& options,
-                                   OnResult on_result) {
+asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool,
+                                   UpstreamTarget target,
+                                   std::span<UpstreamRequest* const> requests,
+                                   const ProxyOptions& options, OnResult on_result) {
+    if (requests.empty()) {
+        co_return;
+    }
     std::size_t next = 0;  // the first request without a result
     bool timed_out_before = false;
     const auto finish = [&](const ExchangeResult& result) {
@@ -162,57 +215,41 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
         }
         ++next;
     };
-    const auto finish_all = [&](const ExchangeResult& result) {
-        while (next < requests.size()) {
-            finish(result);
-        }
-    };
-    while (next < requests.size()) {
-        auto connection = pool.take(target.uid, worker.connections.now());
-        const bool fresh = !connection;
-        if (fresh) {
-            auto connected = co_await connect(worker, target.endpoint, options.connect_timeout);
-            if (!connected.connection) {
-                finish_all({ExchangeOutcome::unreachable, connected.error});
-                co_return;
-            }
-            connection = std::move(connected.connection);
-            pool.lend_buffer(*connection);
-        }
-        const auto run = co_await run_on(worker, *connection, requests.subspan(next), options, finish);
-        if (!run.failure) {
+    for (;;) {
+        auto opened = co_await open(worker, pool, target, options);
+        RunEnd end{opened.failure, opened.fresh, 0, false, timed_out_before};
+        if (opened.connection) {
+            const auto run = co_await run_on(worker, *opened.connection, requests.subspan(next),
+                                             options, finish);
+            end.failure = run.failure;
+            end.answered = run.answered;
             // Bytes past the last answer belong to no request (a body on an answer to HEAD, say):
             // such a connection is not reused.
-            if (next == requests.size() && run.keep_alive && connection->buffer.size() == 0) {
-                pool.give_back(target.uid, std::move(connection), worker.connections.now());
+            if (!run.failure && next == requests.size() && run.keep_alive &&
+                opened.connection->buffer.size() == 0) {
+                pool.give_back(target.uid, std::move(opened.connection), worker.connections.now());
             }
-            continue;  // all answered, or the replica closed after an answer: the rest go again
         }
-        const AttemptResult& failure = *run.failure;
-        if (failure.result.outcome == ExchangeOutcome::timed_out) {
-            // The request whose answer did not come in time fails; the ones behind it waited on
-            // it, not on their own answers, and go again once. If the replica is silent on that
-            // connection too, they fail with it: a request waits at most twice the timeout.
-            finish(failure.result);
-            if (timed_out_before) {
-                finish_all(failure.result);
+        end.all_answered = next == requests.size();
+        switch (next_step(end)) {
+            case NextStep::done:
                 co_return;
-            }
-            timed_out_before = true;
-            continue;
+            case NextStep::resend_rest:
+                break;
+            case NextStep::fail_one_resend_rest:
+                finish(*end.failure);
+                break;
+            case NextStep::fail_rest:
+                while (next < requests.size()) {
+                    finish(*end.failure);
+                }
+                co_return;
         }
-        if (failure.nothing_received && (!fresh || run.answered > 0)) {
-            // A pooled connection the replica had closed while it sat idle, or a connection the
-            // replica closed after answering on it: the rest go on another connection.
-            continue;
-        }
-        finish(failure.result);
-        if (failure.result.outcome == ExchangeOutcome::no_answer) {
-            // A fresh connection that failed before its first answer: the replica is failing.
-            finish_all(failure.result);
+        timed_out_before =
+            timed_out_before || (end.failure && end.failure->outcome == ExchangeOutcome::timed_out);
+        if (next == requests.size()) {
             co_return;
         }
-        // A broken answer leaves the connection unusable; the requests after it go again.
     }
 }
 

@@ -5,6 +5,7 @@
 #include <functional>
 #include <span>
 #include <string_view>
+#include <utility>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,13 +20,13 @@ namespace ringlb::balancer {
 
 // How one request-answer exchange with a replica ended.
 enum class ExchangeOutcome {
-    answered,         // `answer` holds a complete response
-    unreachable,      // could not connect: the replica never saw the request, any method may go
-                      // to another replica
-    no_answer,        // sent, but the connection failed before any byte of answer: the replica
-                      // may have processed it, so only idempotent requests go elsewhere
-    timed_out,        // no complete answer within the response timeout
-    broken_answer,    // the answer started but was cut or malformed
+    answered,       // `answer` holds a complete response
+    unreachable,    // could not connect: the replica never saw the request, any method may go
+                    // to another replica
+    no_answer,      // sent, but the connection failed before any byte of answer: the replica
+                    // may have processed it, so only idempotent requests go elsewhere
+    timed_out,      // no complete answer within the response timeout
+    broken_answer,  // the answer started but was cut or malformed
 };
 
 struct ExchangeResult {
@@ -43,7 +44,9 @@ struct UpstreamRequest {
 
 // Where the replica is: its pool key (Backend::uid) and address.
 struct UpstreamTarget {
-    std::uint64_t uid = 0;
+    UpstreamTarget(std::uint64_t backend_uid, boost::asio::ip::tcp::endpoint address)
+        : uid(backend_uid), endpoint(std::move(address)) {}
+    std::uint64_t uid;
     boost::asio::ip::tcp::endpoint endpoint;
 };
 
@@ -57,18 +60,13 @@ using OnResult = std::function<void(std::size_t)>;
 // returns to the pool when every answer came, nothing follows the last one and the replica keeps
 // it alive. Deadlines are enforced through the worker's ConnectionSet.
 //
-// When a connection ends before all answers are in, the requests not answered yet go out again
-// on another connection: after a pooled connection failed before any byte of answer (almost
-// always one the replica closed while it sat idle; this holds for a single request of any
-// method, as it always has), after an answer that closes the connection, after an answer that
-// was cut or malformed (that request fails), after the replica closed a connection that had
-// already answered on it, and after a timeout (that request fails; the ones behind it go again
-// once, and fail with the next timeout). A connect that fails, or a fresh connection that fails
-// before its first answer, ends all remaining requests together. Sending a request again after
-// an answer was due is safe only for idempotent methods (RFC 9110 §9.2.2), so requests of other
+// When a connection ends before all answers are in, what becomes of the requests not answered
+// yet is next_step's decision (dataplane/upstream_decision.hpp). Sending a request again after an
+// answer was due is safe only for idempotent methods (RFC 9110 §9.2.2), so requests of other
 // methods are sent one at a time.
 boost::asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool,
-                                          UpstreamTarget target, std::span<UpstreamRequest* const> requests,
+                                          UpstreamTarget target,
+                                          std::span<UpstreamRequest* const> requests,
                                           const ProxyOptions& options, OnResult on_result = {});
 
 }  // namespace ringlb::balancer

@@ -22,7 +22,8 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take(std::uint64_t backend_uid
     return nullptr;
 }
 
-void UpstreamPool::give_back(std::uint64_t backend_uid, std::unique_ptr<UpstreamConnection> connection,
+void UpstreamPool::give_back(std::uint64_t backend_uid,
+                             std::unique_ptr<UpstreamConnection> connection,
                              Clock::time_point now) {
     keep_buffer(*connection);
     auto& idle = idle_[backend_uid];

@@ -30,7 +30,7 @@ struct UpstreamConnection {
 // pool; without this each would keep its 16 KiB buffer for as long as it stays there. The spares
 // let the next exchange reuse a buffer instead of allocating one.
 class UpstreamPool {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     explicit UpstreamPool(std::size_t max_idle_per_replica) : max_idle_(max_idle_per_replica) {}
@@ -57,7 +57,7 @@ public:
     // More than this many spare buffers are freed rather than kept.
     static constexpr std::size_t kMaxSpareBuffers = 16;
 
-private:
+  private:
     void keep_buffer(UpstreamConnection& connection);
 
     std::size_t max_idle_;

@@ -1,13 +1,12 @@
 #pragma once
 
-#include <chrono>
 #include <deque>
+#include <utility>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
+
+#include "net/parking.hpp"
 
 namespace ringlb::net {
 
@@ -15,9 +14,9 @@ namespace ringlb::net {
 // of blocking, waiters are served first come, first served. Used to serialise the control plane's
 // multi-step changes (an /add waits for replicas to start) without blocking its thread.
 class AsyncMutex {
-public:
+  public:
     class Guard {
-    public:
+      public:
         explicit Guard(AsyncMutex* mutex) : mutex_(mutex) {}
         Guard(Guard&& other) noexcept : mutex_(std::exchange(other.mutex_, nullptr)) {}
         Guard& operator=(Guard&&) = delete;
@@ -29,38 +28,38 @@ public:
             }
         }
 
-    private:
+      private:
         AsyncMutex* mutex_;
     };
 
-    explicit AsyncMutex(boost::asio::any_io_executor executor) : executor_(std::move(executor)) {}
+    // Waiters resume on their own executors; `executor` names the one they all share.
+    explicit AsyncMutex(const boost::asio::any_io_executor& /*executor*/) {}
 
     boost::asio::awaitable<Guard> lock() {
         if (!locked_) {
             locked_ = true;
             co_return Guard(this);
         }
-        boost::asio::steady_timer turn(executor_, boost::asio::steady_timer::time_point::max());
+        Parking turn;
         waiters_.push_back(&turn);
-        // unlock() cancels the timer to hand over the lock; `locked_` stays true in between.
-        co_await turn.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+        // unlock() wakes the first waiter to hand over the lock; `locked_` stays true in between.
+        co_await turn.park();
         co_return Guard(this);
     }
 
-private:
+  private:
     void unlock() {
         if (waiters_.empty()) {
             locked_ = false;
             return;
         }
-        boost::asio::steady_timer* next = waiters_.front();
+        Parking* next = waiters_.front();
         waiters_.pop_front();
-        next->cancel();
+        next->wake();
     }
 
-    boost::asio::any_io_executor executor_;
     bool locked_ = false;
-    std::deque<boost::asio::steady_timer*> waiters_;
+    std::deque<Parking*> waiters_;
 };
 
 }  // namespace ringlb::net

@@ -23,7 +23,7 @@
 // file clears it. So every async_read_some on a socket that has ever been readable starts with a
 // recv, and when the peer has not sent yet (a keep-alive client that has just been answered, a
 // replica that has just been sent a request) that recv fails with EAGAIN: a syscall per request
-// for nothing, about 0.3 of ringlb's ~4.8 per proxied request.
+// for nothing (bench/RESULTS.md, "Figures that were in code comments", has its share).
 //
 // nginx and HAProxy avoid it with a rule that holds under edge-triggered epoll: a read that
 // returns fewer bytes than it asked for has emptied the socket's receive queue, and any byte that
@@ -32,6 +32,14 @@
 // same after a short write), which clears the flag under the reactor's lock, at the moment of the
 // read. The next read on the socket then waits for the next event without a syscall, and the
 // event's arrival sets the flag again, so no byte is ever waited for in vain.
+//
+// The rule says nothing about end of file: a peer's FIN that arrives with its last bytes is
+// reported by the same event as those bytes, so the short read that takes them leaves the FIN
+// queued and no event follows. nginx keeps reading until EAGAIN when it cannot tell (without
+// EPOLLRDHUP, which Asio does not register). Here the caller says which kind of read it wants:
+// ReadStart::after_event for the first read after its own write (nothing can be in yet that a new
+// event would not announce), ReadStart::try_first for a read that continues a message whose
+// bytes have started to arrive: it tries the recv at once, so a queued FIN is seen as end of file.
 //
 // Asio has no public hook for this, so the operation is written against its reactor interface
 // (boost::asio::detail), in the same shape as Asio's reactive_socket_recv_op. It is used only on
@@ -49,28 +57,32 @@ using Socket = asio::ip::tcp::socket;
 // The socket's reactor state sits in a protected member of basic_socket; a derived class may
 // name it, and the member pointer then works on any tcp::socket.
 struct SocketAccess : Socket {
-    static auto& implementation(Socket& socket) { return (socket.*(&SocketAccess::impl_)).get_implementation(); }
+    static auto& implementation(Socket& socket) {
+        return (socket.*(&SocketAccess::impl_)).get_implementation();
+    }
 };
 
 // The operation's work, run by the reactor when the flag is set or an event has come: the read.
 class EdgeReadOpBase : public asio::detail::reactor_op {
-public:
-    EdgeReadOpBase(asio::detail::socket_type socket, asio::mutable_buffer buffer, func_type complete_func)
+  public:
+    EdgeReadOpBase(asio::detail::socket_type socket, asio::mutable_buffer buffer,
+                   func_type complete_func)
         : reactor_op(boost::system::error_code(), &EdgeReadOpBase::do_perform, complete_func),
           socket_(socket),
           buffer_(buffer) {}
 
     static status do_perform(reactor_op* base) {
         auto* op = static_cast<EdgeReadOpBase*>(base);
-        if (!asio::detail::socket_ops::non_blocking_recv1(op->socket_, op->buffer_.data(), op->buffer_.size(), 0,
-                                                          true, op->ec_, op->bytes_transferred_)) {
+        if (!asio::detail::socket_ops::non_blocking_recv1(op->socket_, op->buffer_.data(),
+                                                          op->buffer_.size(), 0, true, op->ec_,
+                                                          op->bytes_transferred_)) {
             return not_done;  // EAGAIN: wait for the next event
         }
         // The short read: see the top of this file. Errors and end of file keep Asio's rule.
         return !op->ec_ && op->bytes_transferred_ < op->buffer_.size() ? done_and_exhausted : done;
     }
 
-private:
+  private:
     asio::detail::socket_type socket_;
     asio::mutable_buffer buffer_;
 };
@@ -79,7 +91,7 @@ private:
 // costs no syscall (Asio's async_wait re-arms the socket with epoll_ctl every time). It keeps no
 // socket or buffer, so a held connection's operation stays small (see edge_io_executor below).
 class EdgeWaitOpBase : public asio::detail::reactor_op {
-public:
+  public:
     EdgeWaitOpBase(asio::detail::socket_type, asio::mutable_buffer, func_type complete_func)
         : reactor_op(boost::system::error_code(), &EdgeWaitOpBase::do_perform, complete_func) {}
 
@@ -93,7 +105,7 @@ template <typename Handler, typename IoExecutor, bool IsWait>
 class EdgeReadOp : public std::conditional_t<IsWait, EdgeWaitOpBase, EdgeReadOpBase> {
     using Base = std::conditional_t<IsWait, EdgeWaitOpBase, EdgeReadOpBase>;
 
-public:
+  public:
     BOOST_ASIO_DEFINE_HANDLER_PTR(EdgeReadOp);
 
     EdgeReadOp(asio::detail::socket_type socket, asio::mutable_buffer buffer, Handler& handler,
@@ -105,8 +117,8 @@ public:
     // Called by the scheduler to deliver the result (owner set) or to destroy the operation
     // unrun (owner null, at shutdown). The handler is moved out before the memory is freed,
     // since it may own that memory.
-    static void do_complete(void* owner, asio::detail::operation* base, const boost::system::error_code&,
-                            std::size_t) {
+    static void do_complete(void* owner, asio::detail::operation* base,
+                            const boost::system::error_code&, std::size_t) {
         auto* op = static_cast<EdgeReadOp*>(base);
         ptr p = {std::addressof(op->handler_), op, op};
         asio::detail::handler_work<Handler, IoExecutor> work(std::move(op->work_));
@@ -119,13 +131,13 @@ public:
         }
     }
 
-private:
+  private:
     static auto bind_result(EdgeReadOp* op) {
         if constexpr (IsWait) {
             return asio::detail::binder1<Handler, boost::system::error_code>(op->handler_, op->ec_);
         } else {
-            return asio::detail::binder2<Handler, boost::system::error_code, std::size_t>(op->handler_, op->ec_,
-                                                                                          op->bytes_transferred_);
+            return asio::detail::binder2<Handler, boost::system::error_code, std::size_t>(
+                op->handler_, op->ec_, op->bytes_transferred_);
         }
     }
 
@@ -136,8 +148,8 @@ private:
 // A wait's operation may last as long as its connection stays quiet (net::Server holds idle
 // connections on one), so it is kept small: it names its io_context's own executor, a pointer,
 // instead of the socket's type-erased one (every ringlb socket runs on an io_context), and with
-// EdgeWaitOpBase it is 104 bytes instead of 186. It is also allocated at exactly that size (see
-// ExactAllocator).
+// EdgeWaitOpBase it is much smaller than a read's. It is also allocated at exactly that size
+// (see ExactAllocator).
 template <bool IsWait>
 auto edge_io_executor(Socket& socket) {
     if constexpr (IsWait) {
@@ -149,8 +161,8 @@ auto edge_io_executor(Socket& socket) {
 }
 
 // Allocates exactly what is asked, with plain new and delete. Asio's default handler allocator
-// reuses a per-thread block of whatever size an earlier operation needed (an accept's 336 bytes
-// for a 104-byte wait), which suits short operations but would make a wait keep the larger block
+// reuses a per-thread block of whatever size an earlier operation needed (an accept's, for a
+// much smaller wait), which suits short operations but would make a wait keep the larger block
 // for as long as it waits.
 template <typename T>
 struct ExactAllocator {
@@ -164,7 +176,8 @@ struct ExactAllocator {
 };
 
 template <bool IsWait, typename Handler>
-void start_edge_read(Socket& socket, asio::mutable_buffer buffer, Handler&& handler) {
+void start_edge_read(Socket& socket, asio::mutable_buffer buffer, bool try_first,
+                     Handler&& handler) {
     const auto io_executor = edge_io_executor<IsWait>(socket);
     using Op = EdgeReadOp<std::decay_t<Handler>, std::decay_t<decltype(io_executor)>, IsWait>;
     auto& impl = SocketAccess::implementation(socket);
@@ -173,27 +186,43 @@ void start_edge_read(Socket& socket, asio::mutable_buffer buffer, Handler&& hand
     typename Op::ptr p = {std::addressof(handler), Op::ptr::allocate(handler), nullptr};
     p.p = new (p.v) Op(impl.socket_, buffer, handler, io_executor);
     if (!(impl.state_ & asio::detail::socket_ops::non_blocking) &&
-        !asio::detail::socket_ops::set_internal_non_blocking(impl.socket_, impl.state_, true, p.p->ec_)) {
+        !asio::detail::socket_ops::set_internal_non_blocking(impl.socket_, impl.state_, true,
+                                                             p.p->ec_)) {
+        reactor.post_immediate_completion(p.p, false);
+    } else if (try_first && p.p->perform() != asio::detail::reactor_op::not_done) {
+        // Read now, outside the reactor's lock: all of a socket's reads run on one thread, and a
+        // read that finds nothing falls through to start_op, which checks the flag under the lock.
         reactor.post_immediate_completion(p.p, false);
     } else {
-        reactor.start_op(asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, p.p, false, true);
+        reactor.start_op(asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, p.p,
+                         false, true);
     }
     p.v = p.p = nullptr;
 }
 
 }  // namespace edge_read_detail
 
+// How a read starts (see the top of this file).
+enum class ReadStart {
+    after_event,  // nothing was read since this side's last write: wait for the next event
+    try_first,    // a message has started to arrive: recv at once, a queued FIN may follow it
+};
+
 // Reads at least one byte into `buffer` (which must not be empty), like socket.async_read_some,
-// completing with (error_code, bytes). After a read that came back short, the next one waits for
-// the socket's next readiness event instead of trying a recv first. See the top of this file.
+// completing with (error_code, bytes). After a read that came back short, a ReadStart::after_event
+// read waits for the socket's next readiness event instead of trying a recv first. See the top of
+// this file.
 template <typename CompletionToken>
 auto async_read_edge(boost::asio::ip::tcp::socket& socket, boost::asio::mutable_buffer buffer,
-                     CompletionToken&& token) {
-    return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code, std::size_t)>(
-        [](auto handler, boost::asio::ip::tcp::socket* s, boost::asio::mutable_buffer b) {
-            edge_read_detail::start_edge_read<false>(*s, b, std::move(handler));
+                     ReadStart start, CompletionToken&& token) {
+    return boost::asio::async_initiate<CompletionToken,
+                                       void(boost::system::error_code, std::size_t)>(
+        [](auto handler, boost::asio::ip::tcp::socket* s, boost::asio::mutable_buffer b,
+           ReadStart how) {
+            edge_read_detail::start_edge_read<false>(*s, b, how == ReadStart::try_first,
+                                                     std::move(handler));
         },
-        token, &socket, buffer);
+        token, &socket, buffer, start);
 }
 
 // Completes (with an error_code) when the socket may have bytes to read: at once if an event
@@ -207,8 +236,9 @@ auto async_wait_edge(boost::asio::ip::tcp::socket& socket, CompletionToken&& tok
     return boost::asio::async_initiate<CompletionToken, void(boost::system::error_code)>(
         [](auto handler, boost::asio::ip::tcp::socket* s) {
             edge_read_detail::start_edge_read<true>(
-                *s, boost::asio::mutable_buffer(),
-                boost::asio::bind_allocator(edge_read_detail::ExactAllocator<void>(), std::move(handler)));
+                *s, boost::asio::mutable_buffer(), false,
+                boost::asio::bind_allocator(edge_read_detail::ExactAllocator<void>(),
+                                            std::move(handler)));
         },
         token, &socket);
 }

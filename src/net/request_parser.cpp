@@ -1,5 +1,7 @@
 #include "net/request_parser.hpp"
 
+#include <algorithm>
+
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 
@@ -13,6 +15,7 @@ void RequestHead::clear() {
     method = http::verb::unknown;
     method_text.clear();
     target.clear();
+    path_size = 0;
     version = 11;
     key_header_value.clear();
     has_key_header = false;
@@ -31,6 +34,7 @@ void RequestParser::on_request_impl(http::verb method, string_view method_str, s
     head_.method = method;
     head_.method_text.assign(method_str.data(), method_str.size());
     head_.target.assign(target.data(), target.size());
+    head_.path_size = std::min(head_.target.find('?'), head_.target.size());
     head_.version = static_cast<unsigned>(version);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -15,6 +16,7 @@ struct RequestHead {
     boost::beast::http::verb method = boost::beast::http::verb::unknown;
     std::string method_text;
     std::string target;
+    std::size_t path_size = 0;  // of `target`'s path, the part before any '?', set by the parser
     unsigned version = 11;
     std::string key_header_value;  // the value of the header named when parsing, if present
     bool has_key_header = false;
@@ -25,6 +27,9 @@ struct RequestHead {
     std::string forwarded_for;
     std::string body;
 
+    // The target without its query.
+    std::string_view path() const { return std::string_view(target).substr(0, path_size); }
+
     void clear();
 };
 
@@ -33,7 +38,7 @@ struct RequestHead {
 // request path costs more than the parsing itself. Limits: Beast's header_limit and body_limit.
 // One parser per request (Beast parsers cannot be reset); constructing one allocates nothing.
 class RequestParser final : public boost::beast::http::basic_parser<true> {
-public:
+  public:
     // `key_header`: a header name (case-insensitive) whose value lands in head.key_header_value;
     // empty for none. `keep_headers`: fill head.forward_headers, for a proxy.
     RequestParser(RequestHead& head, std::string_view key_header, bool keep_headers = false);
@@ -42,7 +47,7 @@ public:
     // (the count matters apart from their size: each one costs work downstream).
     void field_limit(std::uint32_t limit) { field_limit_ = limit; }
 
-private:
+  private:
     using error_code = boost::system::error_code;
     using string_view = boost::beast::string_view;
 

@@ -1,8 +1,5 @@
 #include "net/request_reader.hpp"
 
-#include "net/edge_read.hpp"
-#include "common/json_reply.hpp"
-
 #include <algorithm>
 
 #include <boost/asio/as_tuple.hpp>
@@ -10,6 +7,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
+
+#include "common/json_reply.hpp"
+#include "net/edge_read.hpp"
 
 namespace ringlb::net {
 
@@ -54,8 +54,8 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
             }
         }
         if (!unsent.empty()) {
-            auto [write_ec, written] = co_await asio::async_write(socket, asio::buffer(unsent),
-                                                                  asio::as_tuple(asio::use_awaitable));
+            auto [write_ec, written] = co_await asio::async_write(
+                socket, asio::buffer(unsent), asio::as_tuple(asio::use_awaitable));
             unsent.clear();
             if (write_ec) {
                 co_return write_ec;
@@ -63,13 +63,16 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
         }
         // The previous answer has usually only just been written, so the client's next request is
         // rarely in yet: async_read_edge waits for it without a recv that would fail with EAGAIN,
-        // and without a syscall at all.
-        auto [ec, n] = co_await async_read_edge(socket, buffer.prepare(read_size),
-                                                asio::as_tuple(asio::use_awaitable));
+        // and without a syscall at all. Once the request has started, a client's FIN may sit
+        // behind its bytes with no event to come, so the rest is read at once.
+        auto [ec, n] =
+            co_await async_read_edge(socket, buffer.prepare(read_size),
+                                     started ? ReadStart::try_first : ReadStart::after_event,
+                                     asio::as_tuple(asio::use_awaitable));
         read_size = std::min(read_size * 2, kMaxRead);
         if (ec) {
-            if (!started && ec == asio::error::operation_aborted && tracked.entry().park_requested &&
-                !tracked.entry().timed_out) {
+            if (!started && ec == asio::error::operation_aborted &&
+                tracked.entry().park_requested && !tracked.entry().timed_out) {
                 co_return error_code(asio::error::would_block);
             }
             if (ec == asio::error::eof) {
@@ -92,12 +95,16 @@ Response read_failure_answer(const error_code& ec) {
                 json_reply("<Error> request headers too large", false)};
     }
     if (ec == http::error::body_limit) {
-        return {http::status::payload_too_large, json_reply("<Error> request body too large", false)};
+        return {http::status::payload_too_large,
+                json_reply("<Error> request body too large", false)};
     }
-    return {http::status::bad_request, json_reply("<Error> malformed request: " + ec.message(), false)};
+    return {http::status::bad_request,
+            json_reply("<Error> malformed request: " + ec.message(), false)};
 }
 
-bool went_idle(const error_code& ec) { return ec == asio::error::would_block; }
+bool went_idle(const error_code& ec) {
+    return ec == asio::error::would_block;
+}
 
 bool is_disconnect(const error_code& ec) {
     return ec == http::error::end_of_stream || ec == http::error::partial_message ||

@@ -3,10 +3,10 @@
 #include <CLI/CLI.hpp>
 
 #include "common/cli_duration.hpp"
+#include "net/http_limit_options.hpp"
 #include "net/worker_pool.hpp"
 
 namespace ringlb::replica {
-
 
 ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
     ReplicaOptions options;
@@ -29,34 +29,18 @@ ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
     app.add_option("--threads", options.threads, "Worker threads (default: one per core)")
         ->envname("RINGLB_SERVER_THREADS")
         ->check(CLI::Range(std::size_t{1}, std::size_t{256}));
-    net::add_duration_option(app, "--idle-timeout", options.limits.idle_timeout,
-                 "Close keep-alive connections idle this long", "RINGLB_SERVER_IDLE_TIMEOUT");
-    net::add_duration_option(app, "--request-timeout", options.limits.request_timeout,
-                 "Time a client has to send a request and take the answer",
-                 "RINGLB_SERVER_REQUEST_TIMEOUT");
-    net::add_duration_option(app, "--drain-timeout", options.limits.drain_timeout,
-                 "On SIGTERM/SIGINT, time in-flight requests get before connections are cut",
-                 "RINGLB_SERVER_DRAIN_TIMEOUT");
-    app.add_option("--max-header-bytes", options.limits.max_header_bytes,
-                   "Largest request line plus headers (431 past it)")
-        ->envname("RINGLB_SERVER_MAX_HEADER_BYTES")
-        ->check(CLI::Range(1024U, 1024U * 1024U))
-        ->capture_default_str();
-    app.add_option("--max-header-fields", options.limits.max_header_fields,
-                   "Most header fields in a request (431 past it)")
-        ->envname("RINGLB_SERVER_MAX_HEADER_FIELDS")
-        ->check(CLI::Range(1U, 10'000U))
-        ->capture_default_str();
-    app.add_option("--max-body-bytes", options.limits.max_body_bytes,
-                   "Largest request body (413 past it)")
-        ->envname("RINGLB_SERVER_MAX_BODY_BYTES")
-        ->capture_default_str();
+    net::add_http_limit_options(
+        app, options.limits, "RINGLB_SERVER_",
+        {.idle_timeout = "Close keep-alive connections idle this long",
+         .request_timeout = "Time a client has to send a request and take the answer",
+         .drain_timeout =
+             "On SIGTERM/SIGINT, time in-flight requests get before connections are cut"});
     auto* healthcheck =
         app.add_option("--healthcheck", options.healthcheck_url,
                        "Probe mode: GET this URL (e.g. http://127.0.0.1:5000/heartbeat), exit 0\n"
                        "on a 2xx answer and 1 otherwise; for images without a shell");
     net::add_duration_option(app, "--healthcheck-timeout", options.healthcheck_timeout,
-                 "Time limit of the probe", "RINGLB_SERVER_HEALTHCHECK_TIMEOUT");
+                             "Time limit of the probe", "RINGLB_SERVER_HEALTHCHECK_TIMEOUT");
 
     try {
         app.parse(argc, argv);

@@ -1,4 +1,3 @@
-#include "dataplane/upstream_batcher.hpp"
 #include "dataplane/upstream_exchange.hpp"
 
 #include <array>
@@ -17,6 +16,7 @@
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
+#include "dataplane/upstream_batcher.hpp"
 #include "run_until.hpp"
 
 namespace ringlb::balancer {
@@ -30,19 +30,23 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 // How the scripted replica behaves on each connection it accepts.
 struct Script {
     std::size_t answers_per_connection = std::numeric_limits<std::size_t>::max();
-    bool say_close = false;     // the last answer on a connection says "Connection: close"
-    bool silent = false;        // reads requests, never answers
+    bool say_close = false;              // the last answer on a connection says "Connection: close"
+    bool silent = false;                 // reads requests, never answers
     std::size_t silent_connections = 0;  // the first this many connections are silent
-    bool trailing_bytes = false;  // sends bytes that belong to no answer after the answers
-    bool close_at_once = false; // closes every connection before reading anything
-    std::optional<std::size_t> garbage_answer;  // this answer (counted over all connections) is malformed
+    bool trailing_bytes = false;         // sends bytes that belong to no answer after the answers
+    bool close_at_once = false;          // closes every connection before reading anything
+    std::optional<std::size_t>
+        garbage_answer;  // this answer (counted over all connections) is malformed
+    // Sent instead of the first answer, together with the FIN: written and closed at once, so
+    // the bytes and the end of file reach ringlb's socket before it reads either.
+    std::optional<std::string> last_words;
 };
 
 // A replica on a real loopback socket, run by the test's io_context. It answers "GET /x" with
 // a 200 whose body is "/x", writes all answers to the requests of one read in one write, and
 // records what it saw.
 class ScriptedReplica {
-public:
+  public:
     ScriptedReplica(asio::io_context& io, Script script)
         : acceptor_(io, {asio::ip::make_address("127.0.0.1"), 0}), script_(script) {
         asio::co_spawn(io, accept_loop(), asio::detached);
@@ -52,7 +56,7 @@ public:
     std::size_t connections = 0;
     std::vector<std::size_t> requests_per_read;  // for reads that held at least one request
 
-private:
+  private:
     asio::awaitable<void> accept_loop() {
         for (;;) {
             auto [ec, socket] = co_await acceptor_.async_accept(kUseTuple);
@@ -61,7 +65,8 @@ private:
             }
             ++connections;
             const bool silent = script_.silent || connections <= script_.silent_connections;
-            asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket), silent), asio::detached);
+            asio::co_spawn(acceptor_.get_executor(), serve(std::move(socket), silent),
+                           asio::detached);
         }
     }
 
@@ -96,12 +101,19 @@ private:
                     closing = true;
                     continue;
                 }
-                out += "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(target.size()) + "\r\n";
+                out +=
+                    "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(target.size()) + "\r\n";
                 out += closing && script_.say_close ? "Connection: close\r\n\r\n" : "\r\n";
                 out += target;
             }
             if (requests > 0) {
                 requests_per_read.push_back(requests);
+            }
+            if (requests > 0 && script_.last_words) {
+                boost::system::error_code ignored;
+                asio::write(socket, asio::buffer(*script_.last_words), ignored);
+                socket.close(ignored);
+                co_return;
             }
             if (!out.empty() && script_.trailing_bytes) {
                 out += "junk";
@@ -133,7 +145,7 @@ struct Sent {
 };
 
 class UpstreamExchangeTest : public ::testing::Test {
-protected:
+  protected:
     UpstreamExchangeTest() : worker(io, 0, 10ms), pool(8) {
         options.connect_timeout = 1000ms;
         options.response_timeout = 1000ms;
@@ -154,11 +166,14 @@ protected:
         }
         bool finished = false;
         std::vector<std::size_t> reported;
-        asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-            co_await exchange_all(worker, pool, {7, replica.endpoint()}, requests, options,
-                                  [&](std::size_t i) { reported.push_back(i); });
-            finished = true;
-        }, asio::detached);
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+                co_await exchange_all(worker, pool, {7, replica.endpoint()}, requests, options,
+                                      [&](std::size_t i) { reported.push_back(i); });
+                finished = true;
+            },
+            asio::detached);
         ASSERT_TRUE(run_until([&] { return finished; }));
         ASSERT_EQ(reported.size(), sent.size());
         for (std::size_t i = 0; i < reported.size(); ++i) {
@@ -170,10 +185,13 @@ protected:
     // the same turn, as sessions do.
     void exchange_through(UpstreamBatcher& batcher, const ScriptedReplica& replica) {
         for (auto& s : sent) {
-            asio::co_spawn(io, [&, one = s.get()]() -> asio::awaitable<void> {
-                co_await batcher.exchange(worker, pool, {7, replica.endpoint()}, one->request, options);
-                one->done = true;
-            }, asio::detached);
+            asio::co_spawn(
+                io,
+                [&, one = s.get()]() -> asio::awaitable<void> {
+                    co_await batcher.exchange({7, replica.endpoint()}, one->request);
+                    one->done = true;
+                },
+                asio::detached);
         }
         ASSERT_TRUE(run_until([&] {
             for (auto& s : sent) {
@@ -211,7 +229,7 @@ protected:
 
 TEST_F(UpstreamExchangeTest, RequestsOfOneTurnGoOutInOneWriteOnOneConnection) {
     ScriptedReplica replica(io, {});
-    UpstreamBatcher batcher(16);
+    UpstreamBatcher batcher(worker, pool, options, 16);
     make(6);
     exchange_through(batcher, replica);
     expect_all_answered();
@@ -223,7 +241,7 @@ TEST_F(UpstreamExchangeTest, RequestsOfOneTurnGoOutInOneWriteOnOneConnection) {
 
 TEST_F(UpstreamExchangeTest, AFullBatchLeavesAtOnce) {
     ScriptedReplica replica(io, {});
-    UpstreamBatcher batcher(2);
+    UpstreamBatcher batcher(worker, pool, options, 2);
     make(5);
     exchange_through(batcher, replica);
     expect_all_answered();
@@ -235,7 +253,7 @@ TEST_F(UpstreamExchangeTest, AFullBatchLeavesAtOnce) {
 
 TEST_F(UpstreamExchangeTest, BatchOfOneIsAPlainExchange) {
     ScriptedReplica replica(io, {});
-    UpstreamBatcher batcher(1);
+    UpstreamBatcher batcher(worker, pool, options, 1);
     make(3);
     exchange_through(batcher, replica);
     expect_all_answered();
@@ -292,10 +310,13 @@ TEST_F(UpstreamExchangeTest, NothingListeningMakesThemAllUnreachable) {
         requests.push_back(&s->request);
     }
     bool finished = false;
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-        co_await exchange_all(worker, pool, {9, closed}, requests, options);
-        finished = true;
-    }, asio::detached);
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            co_await exchange_all(worker, pool, {9, closed}, requests, options);
+            finished = true;
+        },
+        asio::detached);
     ASSERT_TRUE(run_until([&] { return finished; }));
     for (auto& s : sent) {
         EXPECT_EQ(s->request.result.outcome, ExchangeOutcome::unreachable);
@@ -326,7 +347,7 @@ TEST_F(UpstreamExchangeTest, RequestsBehindOneThatTimesOutGoAgain) {
 
 TEST_F(UpstreamExchangeTest, ABatchLeavesOnceItHoldsEnoughBytes) {
     ScriptedReplica replica(io, {});
-    UpstreamBatcher batcher(16);
+    UpstreamBatcher batcher(worker, pool, options, 16);
     make(4);
     const std::string padding(UpstreamBatcher::kMaxBatchBytes / 3, 'x');
     for (auto& s : sent) {
@@ -358,6 +379,29 @@ TEST_F(UpstreamExchangeTest, APooledConnectionTheReplicaClosedIsReplaced) {
     expect_answered(0);
     expect_answered(1);
     EXPECT_EQ(replica.connections, 3U) << "the dead pooled one, then one per answer";
+}
+
+// The replica's FIN comes in the same read as the last bytes of a cut answer: the exchange must
+// see the end of file at once, not wait for the response timeout.
+TEST_F(UpstreamExchangeTest, AnAnswerCutShortByACloseEndsAtOnce) {
+    options.response_timeout = 5000ms;
+    ScriptedReplica replica(io,
+                            {.last_words = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc"});
+    make(1);
+    const auto started = std::chrono::steady_clock::now();
+    exchange_together(replica);
+    EXPECT_EQ(sent[0]->request.result.outcome, ExchangeOutcome::broken_answer);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms);
+}
+
+TEST_F(UpstreamExchangeTest, AContinueThenACloseEndsAtOnce) {
+    options.response_timeout = 5000ms;
+    ScriptedReplica replica(io, {.last_words = "HTTP/1.1 100 Continue\r\n\r\n"});
+    make(1);
+    const auto started = std::chrono::steady_clock::now();
+    exchange_together(replica);
+    EXPECT_EQ(sent[0]->request.result.outcome, ExchangeOutcome::broken_answer);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms);
 }
 
 }  // namespace

@@ -22,8 +22,9 @@ using namespace std::chrono_literals;
 // A connected pair of real loopback sockets: `server` is read with async_read_edge, `client`
 // writes to it with blocking calls.
 class EdgeReadTest : public ::testing::Test {
-protected:
-    EdgeReadTest() : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}), server(io), client(io) {
+  protected:
+    EdgeReadTest()
+        : acceptor(io, {asio::ip::make_address("127.0.0.1"), 0}), server(io), client(io) {
         client.connect(acceptor.local_endpoint());
         acceptor.accept(server);
     }
@@ -34,12 +35,13 @@ protected:
     };
 
     // Starts one read of at most `size` bytes into `data`; its result lands in `result`.
-    void start_read(std::size_t size) {
+    void start_read(std::size_t size, ReadStart start = ReadStart::after_event) {
         data.assign(size, '\0');
         result.reset();
-        async_read_edge(server, asio::buffer(data), [this](boost::system::error_code ec, std::size_t n) {
-            result = Result{ec, n};
-        });
+        async_read_edge(server, asio::buffer(data), start,
+                        [this](boost::system::error_code ec, std::size_t n) {
+                            result = Result{ec, n};
+                        });
     }
 
     // Starts one readability wait; its result lands in `waited`.
@@ -48,8 +50,13 @@ protected:
         async_wait_edge(server, [this](boost::system::error_code ec) { waited = ec; });
     }
 
-    bool run_until_done() { return test_support::run_until(io, [this] { return result.has_value(); }); }
-    bool run_until_waited() { return test_support::run_until(io, [this] { return waited.has_value(); }); }
+    bool run_until_done(std::chrono::milliseconds limit = 5000ms) {
+        return test_support::run_until(
+            io, [this] { return result.has_value(); }, limit);
+    }
+    bool run_until_waited() {
+        return test_support::run_until(io, [this] { return waited.has_value(); });
+    }
 
     void send(const std::string& text) { asio::write(client, asio::buffer(text)); }
     std::string received() const { return data.substr(0, result->bytes); }
@@ -134,6 +141,35 @@ TEST_F(EdgeReadTest, PeerCloseIsEndOfFile) {
     EXPECT_EQ(result->ec, asio::error::eof);
 }
 
+// The reactor takes the bytes and the FIN with one event; the short read leaves the FIN queued
+// and no event follows it. A read that tries first still sees it.
+TEST_F(EdgeReadTest, ATryFirstReadSeesAnEndOfFileThatCameWithTheLastBytes) {
+    start_read(64);
+    io.run_for(10ms);
+    io.restart();
+    ASSERT_FALSE(result) << "nothing was sent, yet the read completed";
+    send("abc");
+    client.close();
+    ASSERT_TRUE(run_until_done());
+    EXPECT_EQ(received(), "abc");
+    start_read(64, ReadStart::try_first);
+    ASSERT_TRUE(run_until_done(500ms)) << "the end of file behind the last bytes was never seen";
+    EXPECT_EQ(result->ec, asio::error::eof);
+}
+
+TEST_F(EdgeReadTest, ATryFirstReadWaitsWhenNothingIsThere) {
+    send("first");
+    start_read(64);
+    ASSERT_TRUE(run_until_done());
+    start_read(64, ReadStart::try_first);
+    io.run_for(50ms);
+    io.restart();
+    EXPECT_FALSE(result) << "nothing was sent, yet the read completed";
+    send("second");
+    ASSERT_TRUE(run_until_done());
+    EXPECT_EQ(received(), "second");
+}
+
 TEST_F(EdgeReadTest, AWaitAfterAShortReadEndsWhenBytesCome) {
     send("first");
     start_read(64);
@@ -174,7 +210,7 @@ TEST_F(EdgeReadTest, APendingReadIsFreedWithItsContext) {
         tcp::socket peer(*context);
         peer.connect(listener.local_endpoint());
         listener.accept(socket);
-        async_read_edge(socket, asio::buffer(buffer),
+        async_read_edge(socket, asio::buffer(buffer), ReadStart::after_event,
                         [&called](boost::system::error_code, std::size_t) { called = true; });
         context->run_for(10ms);
         // Sockets close before their context: the read is cancelled and its completion queued.

@@ -1,0 +1,58 @@
+#include "dataplane/upstream_decision.hpp"
+
+#include "net/check.hpp"
+
+namespace ringlb::balancer {
+
+NextStep next_step(const RunEnd& run) {
+    if (!run.failure) {
+        return run.all_answered ? NextStep::done : NextStep::resend_rest;
+    }
+    switch (run.failure->outcome) {
+        case ExchangeOutcome::answered:
+            net::unreachable("a connection's run failed with an answer");
+        case ExchangeOutcome::unreachable:
+            return NextStep::fail_rest;
+        case ExchangeOutcome::timed_out:
+            return run.timed_out_before ? NextStep::fail_rest : NextStep::fail_one_resend_rest;
+        case ExchangeOutcome::no_answer:
+            return !run.fresh || run.answered > 0 ? NextStep::resend_rest : NextStep::fail_rest;
+        case ExchangeOutcome::broken_answer:
+            return NextStep::fail_one_resend_rest;
+    }
+    net::unreachable("an exchange outcome without a next step");
+}
+
+AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent) {
+    switch (outcome) {
+        case ExchangeOutcome::answered:
+            net::unreachable("an answered exchange taken for a failure");
+        case ExchangeOutcome::unreachable:
+            return {.mark_down = true, .try_next = true};
+        case ExchangeOutcome::no_answer:
+            return {.mark_down = true, .try_next = idempotent};
+        case ExchangeOutcome::timed_out:
+        case ExchangeOutcome::broken_answer:
+            return {.mark_down = false, .try_next = false};
+    }
+    net::unreachable("an exchange outcome without a failover rule");
+}
+
+ClientReply client_reply(std::optional<ExchangeOutcome> last, unsigned status) {
+    if (!last) {
+        return ClientReply::no_replicas;
+    }
+    switch (*last) {
+        case ExchangeOutcome::answered:
+            return status == 404 ? ClientReply::endpoint_missing : ClientReply::replica_answer;
+        case ExchangeOutcome::timed_out:
+            return ClientReply::timed_out;
+        case ExchangeOutcome::unreachable:
+        case ExchangeOutcome::no_answer:
+        case ExchangeOutcome::broken_answer:
+            return ClientReply::bad_gateway;
+    }
+    net::unreachable("an exchange outcome without a reply");
+}
+
+}  // namespace ringlb::balancer

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+#include "dataplane/upstream_exchange.hpp"
+
+namespace ringlb::balancer {
+
+// The upstream decisions, apart from the sockets that make them necessary: what an exchange does
+// after one connection's run, whether a request goes to the next replica, and what the client
+// is answered. Pure; exchange_all and Proxy::forward only do the I/O around them.
+
+// How one connection's run of exchange_all ended.
+struct RunEnd {
+    // Why the request after the answered ones has no answer; none when every request sent on the
+    // connection was answered, or the replica closed it after an answer.
+    std::optional<ExchangeResult> failure;
+    bool fresh = false;             // the connection was opened for this run
+    std::size_t answered = 0;       // requests answered on it
+    bool all_answered = false;      // no request of the exchange is left without a result
+    bool timed_out_before = false;  // an earlier run of the same exchange timed out
+};
+
+enum class NextStep {
+    done,                  // every request has its result
+    resend_rest,           // the requests without a result go out on another connection
+    fail_one_resend_rest,  // the first of them fails with the run's failure, the others go again
+    fail_rest,             // all of them fail with the run's failure
+};
+
+// After a connection's run: a pooled connection that failed before any byte of answer (almost
+// always one the replica closed while it sat idle), or one the replica closed after answering on
+// it, hands the rest to another connection. A broken answer fails its request; so does a timeout,
+// the requests behind it having waited on it, not on their own answers: they go again once, and
+// fail with the next timeout (a request waits at most twice the timeout). A connect that failed,
+// or a fresh connection that failed before its first answer, fails them all: the replica is
+// failing.
+NextStep next_step(const RunEnd& run);
+
+// What happens to the replica and the request after a failed exchange with it.
+struct AfterFailure {
+    bool mark_down = false;  // stop routing to it until its next passed heartbeat
+    bool try_next = false;   // send the request to the next replica
+};
+
+// A replica that could not be reached or dropped the connection before answering is marked
+// down. The request goes to the next replica when the first never saw it (unreachable), or when
+// it may be sent twice (idempotent, RFC 9110 §9.2.2) and nothing of an answer came.
+AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent);
+
+// What the client is answered.
+enum class ClientReply {
+    replica_answer,    // the replica's answer, passed on
+    endpoint_missing,  // the replica's 404 becomes a 400 naming the path
+    no_replicas,       // 503: no replica was up to try
+    timed_out,         // 504: the last replica tried did not answer in time
+    bad_gateway,       // 502: no replica could answer
+};
+
+// `last`: the last exchange's outcome, none when no replica was tried; `status`: the status of
+// the replica's answer, read only when `last` is `answered`.
+ClientReply client_reply(std::optional<ExchangeOutcome> last, unsigned status);
+
+}  // namespace ringlb::balancer

@@ -1,0 +1,107 @@
+#include "dataplane/upstream_decision.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace ringlb::balancer {
+namespace {
+
+using Outcome = ExchangeOutcome;
+
+std::optional<ExchangeResult> failed(Outcome outcome) {
+    return ExchangeResult{outcome, {}};
+}
+
+TEST(NextStepTest, FollowsTheTable) {
+    struct Row {
+        std::string name;
+        RunEnd run;
+        NextStep expected;
+    };
+    const std::vector<Row> rows = {
+        {"all answered", {std::nullopt, true, 3, true, false}, NextStep::done},
+        {"closed after an answer", {std::nullopt, true, 2, false, false}, NextStep::resend_rest},
+        {"connect failed",
+         {failed(Outcome::unreachable), true, 0, false, false},
+         NextStep::fail_rest},
+        {"pooled, nothing received",
+         {failed(Outcome::no_answer), false, 0, false, false},
+         NextStep::resend_rest},
+        {"fresh, closed after answers",
+         {failed(Outcome::no_answer), true, 2, false, false},
+         NextStep::resend_rest},
+        {"fresh, nothing received",
+         {failed(Outcome::no_answer), true, 0, false, false},
+         NextStep::fail_rest},
+        {"broken answer",
+         {failed(Outcome::broken_answer), true, 1, false, false},
+         NextStep::fail_one_resend_rest},
+        {"broken on pooled",
+         {failed(Outcome::broken_answer), false, 0, false, true},
+         NextStep::fail_one_resend_rest},
+        {"first timeout",
+         {failed(Outcome::timed_out), true, 0, false, false},
+         NextStep::fail_one_resend_rest},
+        {"second timeout", {failed(Outcome::timed_out), true, 0, false, true}, NextStep::fail_rest},
+        {"second timeout, pooled",
+         {failed(Outcome::timed_out), false, 1, false, true},
+         NextStep::fail_rest},
+    };
+    for (const auto& row : rows) {
+        EXPECT_EQ(next_step(row.run), row.expected) << row.name;
+    }
+}
+
+TEST(AfterFailureTest, FollowsTheTable) {
+    struct Row {
+        Outcome outcome;
+        bool idempotent;
+        bool mark_down;
+        bool try_next;
+    };
+    const std::vector<Row> rows = {
+        {Outcome::unreachable, false, true, true},    {Outcome::unreachable, true, true, true},
+        {Outcome::no_answer, true, true, true},       {Outcome::no_answer, false, true, false},
+        {Outcome::timed_out, true, false, false},     {Outcome::timed_out, false, false, false},
+        {Outcome::broken_answer, true, false, false}, {Outcome::broken_answer, false, false, false},
+    };
+    for (const auto& row : rows) {
+        const auto after = after_failure(row.outcome, row.idempotent);
+        EXPECT_EQ(after.mark_down, row.mark_down)
+            << static_cast<int>(row.outcome) << " idempotent " << row.idempotent;
+        EXPECT_EQ(after.try_next, row.try_next)
+            << static_cast<int>(row.outcome) << " idempotent " << row.idempotent;
+    }
+}
+
+TEST(AfterFailureDeathTest, AnAnsweredExchangeIsNoFailure) {
+    EXPECT_DEATH(after_failure(Outcome::answered, true), "can't happen");
+}
+
+TEST(ClientReplyTest, FollowsTheTable) {
+    struct Row {
+        std::optional<Outcome> last;
+        unsigned status;
+        ClientReply expected;
+    };
+    const std::vector<Row> rows = {
+        {std::nullopt, 0, ClientReply::no_replicas},
+        {Outcome::answered, 200, ClientReply::replica_answer},
+        {Outcome::answered, 500, ClientReply::replica_answer},
+        {Outcome::answered, 404, ClientReply::endpoint_missing},
+        {Outcome::timed_out, 0, ClientReply::timed_out},
+        {Outcome::timed_out, 404, ClientReply::timed_out},
+        {Outcome::unreachable, 0, ClientReply::bad_gateway},
+        {Outcome::no_answer, 0, ClientReply::bad_gateway},
+        {Outcome::broken_answer, 404, ClientReply::bad_gateway},
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(client_reply(rows[i].last, rows[i].status), rows[i].expected) << "row " << i;
+    }
+}
+
+}  // namespace
+}  // namespace ringlb::balancer

@@ -2,6 +2,18 @@
 set(RINGLB_COMMIT unknown)
 find_package(Git QUIET)
 if(GIT_FOUND)
+  # Only SOURCE_DIR's own checkout counts: sources unpacked inside another repository are not it.
+  execute_process(
+    COMMAND ${GIT_EXECUTABLE} -C ${SOURCE_DIR} rev-parse --show-toplevel
+    OUTPUT_VARIABLE toplevel
+    OUTPUT_STRIP_TRAILING_WHITESPACE
+    ERROR_QUIET)
+  file(REAL_PATH "${SOURCE_DIR}" source_real)
+  if(toplevel)
+    file(REAL_PATH "${toplevel}" toplevel)
+  endif()
+endif()
+if(GIT_FOUND AND toplevel STREQUAL source_real)
   # --exclude='*' keeps tags out: the answer is the abbreviated commit, "-dirty" when tracked
   # files differ from it.
   execute_process(

@@ -23,6 +23,9 @@ build: configure
 test: build
 	@ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
+# The one version, from project(VERSION) in CMakeLists.txt.
+VERSION := $(shell awk '/^project.ringlb VERSION / {print $$3}' CMakeLists.txt)
+
 # ringlb on :5000 with 3 local replica processes; Ctrl-C stops it and them. RUN_ARGS adds flags.
 run: build
 	$(BUILD_DIR)/bin/ringlb $(RUN_ARGS)
@@ -84,11 +87,17 @@ compose-check: engine-check
 	@[ -n "$(COMPOSE)" ] || { echo "make: neither 'docker compose' nor docker-compose is installed;" \
 		"run scripts/docker-engine" >&2; exit 1; }
 
+# Each image is tagged with the version (project(VERSION) in CMakeLists.txt) and latest.
+IMAGE_LABELS = --label org.opencontainers.image.version=$(VERSION) \
+	--label org.opencontainers.image.licenses=Apache-2.0 --label org.opencontainers.image.title=$(1)
+
 images: static engine-check
-	docker build -q -t ringlb-server:latest -f deploy/Dockerfile.server $(STATIC_DIR)/bin
+	docker build -q -t ringlb-server:$(VERSION) -t ringlb-server:latest $(call IMAGE_LABELS,ringlb-server) \
+		-f deploy/Dockerfile.server $(STATIC_DIR)/bin
 	@if [ -x $(STATIC_DIR)/bin/ringlb ]; then \
-		docker build -q -t ringlb:latest -f deploy/Dockerfile.ringlb $(STATIC_DIR)/bin; \
-	else echo "images: $(STATIC_DIR)/bin/ringlb is not built yet; made ringlb-server:latest only"; fi
+		docker build -q -t ringlb:$(VERSION) -t ringlb:latest $(call IMAGE_LABELS,ringlb) \
+			-f deploy/Dockerfile.ringlb $(STATIC_DIR)/bin; \
+	else echo "images: $(STATIC_DIR)/bin/ringlb is not built yet; made ringlb-server only"; fi
 	@docker image prune -f --filter label=ringlb.image >/dev/null
 
 up: static compose-check
@@ -163,3 +172,45 @@ fuzz: bootstrap
 		> build-fuzz.configure.log || (cat build-fuzz.configure.log; exit 1)
 	@cmake --build build-fuzz -j $(JOBS) --target admin_request_fuzzer request_path_fuzzer
 	@ctest --test-dir build-fuzz --output-on-failure -R '^fuzz\.'
+
+# ---------------------------------------------------------------------------------------------
+# Releases (docs/packaging.md). package: the .deb, made by CPack from $(BUILD_DIR)'s programs
+# (dynamically linked, stripped; Depends from dpkg-shlibdeps), with man pages, ringlb.service and
+# /etc/default/ringlb. release: dist/ with the .deb, a tarball of the static binaries, the images
+# (docker save; needs a running engine) and SHA256SUMS. release-check: release, then checks
+# every artifact against its checksum and its contents (CI runs it in its fresh clone).
+PACKAGE_DIR = $(BUILD_DIR)/package
+DIST_DIR := dist
+ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+STATIC_NAME = ringlb-$(VERSION)-linux-$(ARCH)-static
+RELEASE_PROGRAMS := ringlb ringlb-server ringlb-load
+RELEASE_DOCS := LICENSE NOTICE THIRD_PARTY_NOTICES CHANGELOG.md README.md
+
+.PHONY: package release release-check
+
+package:
+	@[ -z "$(SANITIZE)" ] || { echo "make package: not from a sanitizer build" >&2; exit 1; }
+	@$(MAKE) --no-print-directory build \
+		TARGETS="$(RELEASE_PROGRAMS) ringlb_manpages ringlb_debian_changelog"
+	@rm -rf $(PACKAGE_DIR)
+	@cpack --config $(BUILD_DIR)/CPackConfig.cmake -B $(abspath $(PACKAGE_DIR)) > $(BUILD_DIR)/cpack.log \
+		|| (cat $(BUILD_DIR)/cpack.log; exit 1)
+	@ls $(PACKAGE_DIR)/ringlb_$(VERSION)_$(ARCH).deb
+
+release: package engine-check
+	@$(MAKE) --no-print-directory static STATIC_TARGETS="$(RELEASE_PROGRAMS)"
+	@$(MAKE) --no-print-directory images
+	rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)/.stage/$(STATIC_NAME)/bin
+	cp $(PACKAGE_DIR)/ringlb_$(VERSION)_$(ARCH).deb $(DIST_DIR)/
+	cp $(addprefix $(STATIC_DIR)/bin/,$(RELEASE_PROGRAMS)) $(DIST_DIR)/.stage/$(STATIC_NAME)/bin/
+	cp $(RELEASE_DOCS) $(DIST_DIR)/.stage/$(STATIC_NAME)/
+	tar -C $(DIST_DIR)/.stage --sort=name --owner=0 --group=0 --numeric-owner \
+		--mtime=@$$(git log -1 --format=%ct 2>/dev/null || date +%s) -cf - $(STATIC_NAME) \
+		| gzip -9n > $(DIST_DIR)/$(STATIC_NAME).tar.gz
+	rm -rf $(DIST_DIR)/.stage
+	docker save ringlb:$(VERSION) ringlb-server:$(VERSION) | gzip -n > $(DIST_DIR)/ringlb-images-$(VERSION).tar.gz
+	cd $(DIST_DIR) && sha256sum *.deb *.tar.gz > SHA256SUMS
+	@ls -l $(DIST_DIR)
+
+release-check: release
+	/usr/bin/python3 tests/package/check_release.py --dist $(DIST_DIR) --version $(VERSION) --arch $(ARCH)

@@ -13,6 +13,7 @@
 #include "hashing/algorithm.hpp"
 #include "hashing/capacity.hpp"
 #include "net/http_limit_options.hpp"
+#include "common/version.hpp"
 #include "net/listener.hpp"
 #include "net/worker_pool.hpp"
 
@@ -283,7 +284,7 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
         "Routes every request to the replica the hash ring names for its key; /rep, /add\n"
         "and /rm manage the replicas, /metrics reports in Prometheus text. Every flag has\n"
         "an environment twin, shown in brackets."};
-    app.set_version_flag("--version", "ringlb 0.1.0");
+    app.set_version_flag("--version", build::version_text("ringlb"));
     app.get_formatter()->column_width(36);
     add_listen_options(app, o);
     add_replica_options(app, o);

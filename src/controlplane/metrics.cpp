@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "common/version.hpp"
+
 namespace ringlb::balancer {
 
 namespace {
@@ -51,7 +53,7 @@ Totals sum(const Backend& backend) {
 }  // namespace
 
 std::string render_metrics(const RoutingSnapshot& snapshot) {
-    std::string out;
+    std::string out = build::build_info_metric(build::build_info());
     help(out, "ringlb_replicas", "gauge", "Replicas ringlb keeps alive (N).");
     out += "ringlb_replicas " + std::to_string(snapshot.names.size()) + "\n";
     if (!snapshot.table) {

@@ -4,6 +4,7 @@
 
 #include "common/cli_duration.hpp"
 #include "net/http_limit_options.hpp"
+#include "common/version.hpp"
 #include "net/worker_pool.hpp"
 
 namespace ringlb::replica {
@@ -13,7 +14,7 @@ ParsedReplicaOptions parse_replica_options(int argc, const char* const* argv) {
     CLI::App app{
         "ringlb-server: the replica behind ringlb. Answers GET /home with its server ID and\n"
         "GET /heartbeat with an empty 200; every other path is a 404."};
-    app.set_version_flag("--version", "ringlb-server 0.1.0");
+    app.set_version_flag("--version", build::version_text("ringlb-server"));
     app.get_formatter()->column_width(34);
 
     auto* id = app.add_option("--id", options.server_id, "Server ID reported by /home")

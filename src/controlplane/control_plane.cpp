@@ -161,6 +161,7 @@ asio::awaitable<ChangeResult> ControlPlane::start_all_or_none(std::vector<std::s
     if (failed != results.end()) {
         // All or nothing: a partly applied /add would leave the caller guessing.
         std::vector<asio::awaitable<bool>> stops;
+        stops.reserve(results.size());
         for (Reconciler::Started& result : results) {
             stops.push_back(reconciler_.stop(std::move(result.replica)));
         }

@@ -102,6 +102,7 @@ const std::shared_ptr<const hashing::Table>& MembershipRegistry::table() {
     std::sort(ids.begin(), ids.end());
     if (!table_ || ids != table_ids_) {
         std::vector<hashing::Member> members;
+        members.reserve(ids.size());
         for (const std::uint32_t id : ids) {
             members.push_back(hashing::Member{id, 1});
         }

@@ -34,7 +34,7 @@ struct Slot {
 // changes (health never rebuilds it).
 class MembershipRegistry {
   public:
-    explicit MembershipRegistry(hashing::Config hash) : hash_(std::move(hash)) {}
+    explicit MembershipRegistry(const hashing::Config& hash) : hash_(hash) {}
 
     std::vector<Slot>& slots() { return slots_; }
     const std::vector<Slot>& slots() const { return slots_; }

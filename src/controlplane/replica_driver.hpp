@@ -23,7 +23,7 @@ class ReplicaHandle {
 
     const std::string& id() const { return id_; }
     bool operator==(const ReplicaHandle&) const = default;
-    auto operator<=>(const ReplicaHandle&) const = default;
+    bool operator<(const ReplicaHandle& other) const { return id_ < other.id_; }  // for maps
 
   private:
     std::string id_;

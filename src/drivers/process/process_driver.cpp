@@ -44,6 +44,7 @@ struct Spawned {
 // multi-threaded process) only makes async-signal-safe calls.
 Spawned spawn_child(const std::vector<std::string>& args) {
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (const std::string& arg : args) {
         argv.push_back(const_cast<char*>(arg.c_str()));
     }

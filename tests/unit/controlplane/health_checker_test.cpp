@@ -31,6 +31,15 @@ struct HealthCheckerTest : ::testing::Test {
 
     // One probe interval at most (the interval is jittered by up to 20 %).
     void one_round() { clock.advance(milliseconds(120)); }
+
+    // Exactly `count` more probes of "a", whatever the jitter.
+    void probes(int count) {
+        const int target = probe.probes["a"] + count;
+        while (probe.probes["a"] < target) {
+            clock.advance(milliseconds(1));
+        }
+        ASSERT_EQ(probe.probes["a"], target);
+    }
 };
 
 TEST_F(HealthCheckerTest, WatchedReplicaIsUpAndProbedEveryJitteredInterval) {
@@ -49,10 +58,9 @@ TEST_F(HealthCheckerTest, WatchedReplicaIsUpAndProbedEveryJitteredInterval) {
 TEST_F(HealthCheckerTest, FallFailuresInARowSayDownOnce) {
     checker.watch(backend);
     probe.verdicts["a"] = ProbeVerdict::failed;
-    one_round();
-    one_round();
+    probes(2);
     EXPECT_TRUE(downs.empty()) << "two failures are not three";
-    clock.advance(milliseconds(200));
+    probes(1);
     ASSERT_EQ(downs.size(), 1U);
     EXPECT_EQ(downs[0], "a: heartbeat: connection refused");
     clock.advance(milliseconds(1000));
@@ -68,8 +76,7 @@ TEST_F(HealthCheckerTest, LocalFailuresLeaveHealthAsItWasAndAreCounted) {
     EXPECT_TRUE(backend->is_up());
     // Nor do they count towards `fall` between real failures.
     probe.verdicts["a"] = ProbeVerdict::failed;
-    one_round();
-    one_round();
+    probes(2);
     probe.verdicts["a"] = ProbeVerdict::local_failure;
     clock.advance(milliseconds(1000));
     EXPECT_TRUE(downs.empty());

@@ -7,10 +7,10 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "common/json_reply.hpp"
 #include "controlplane/admin_request.hpp"
 #include "controlplane/metrics.hpp"
 #include "net/header_lines.hpp"
-#include "common/json_reply.hpp"
 
 namespace ringlb::balancer {
 
@@ -19,12 +19,29 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
 
 net::Response method_not_allowed(std::string_view path, std::string_view allowed) {
     return {http::status::method_not_allowed,
-            net::json_reply("<Error> '" + std::string(path) + "' accepts only " + std::string(allowed), false),
+            net::json_reply(
+                "<Error> '" + std::string(path) + "' accepts only " + std::string(allowed), false),
             "application/json", allowed};
+}
+
+// The HTTP answer to an /add or /rm, from the control plane's result.
+net::Response change_answer(const ChangeResult& result) {
+    if (const auto* applied = std::get_if<ChangeApplied>(&result)) {
+        return replicas_answer(applied->replicas);
+    }
+    if (const auto* refused = std::get_if<ChangeRefused>(&result)) {
+        return {http::status::bad_request, net::json_reply(refused->message, false)};
+    }
+    const auto& failed = std::get<ChangeStartFailed>(result);
+    return {http::status::internal_server_error,
+            net::json_reply(
+                "<Error> could not start replica '" + failed.name + "': " + failed.error, false)};
 }
 
 }  // namespace
@@ -60,26 +77,30 @@ asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
     }
     const bool needs_token = path != "/metrics" || options_.token_for_metrics;
     if (needs_token && !authorised(request)) {
-        co_return net::Response{http::status::unauthorized,
-                                net::json_reply("<Error> '" + std::string(path) +
-                                                    "' needs the admin token: Authorization: Bearer <token>",
-                                                false)};
+        co_return net::Response{
+            http::status::unauthorized,
+            net::json_reply("<Error> '" + std::string(path) +
+                                "' needs the admin token: Authorization: Bearer <token>",
+                            false)};
     }
     if (path == "/metrics") {
         if (!read) {
             co_return method_not_allowed(path, "GET");
         }
-        co_return net::Response{http::status::ok, render_metrics(snapshot), "text/plain; version=0.0.4"};
+        co_return net::Response{http::status::ok, render_metrics(snapshot),
+                                "text/plain; version=0.0.4"};
     }
     const bool is_add = path == "/add";
-    if (is_add ? method != http::verb::post : (method != http::verb::delete_ && method != http::verb::post)) {
+    if (is_add ? method != http::verb::post
+               : (method != http::verb::delete_ && method != http::verb::post)) {
         co_return method_not_allowed(path, is_add ? "POST" : "DELETE, POST");
     }
     if (request.body.size() > options_.max_body_bytes) {
-        co_return net::Response{http::status::payload_too_large,
-                                net::json_reply("<Error> the payload is larger than " +
-                                                    std::to_string(options_.max_body_bytes) + " bytes",
-                                                false)};
+        co_return net::Response{
+            http::status::payload_too_large,
+            net::json_reply("<Error> the payload is larger than " +
+                                std::to_string(options_.max_body_bytes) + " bytes",
+                            false)};
     }
     auto parsed = parse_change(request.body, is_add ? ChangeKind::add : ChangeKind::remove);
     if (const auto* error = std::get_if<AdminError>(&parsed)) {
@@ -89,11 +110,11 @@ asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
     // Two statements, not a conditional expression: g++ 12 miscompiles coroutine calls that
     // take arguments by value inside ?: (the argument is destroyed twice).
     if (is_add) {
-        co_return co_await asio::co_spawn(control_.executor(), control_.add(std::move(change)),
-                                          asio::use_awaitable);
+        co_return change_answer(co_await asio::co_spawn(
+            control_.executor(), control_.add(std::move(change)), asio::use_awaitable));
     }
-    co_return co_await asio::co_spawn(control_.executor(), control_.remove(std::move(change)),
-                                      asio::use_awaitable);
+    co_return change_answer(co_await asio::co_spawn(
+        control_.executor(), control_.remove(std::move(change)), asio::use_awaitable));
 }
 
 }  // namespace ringlb::balancer

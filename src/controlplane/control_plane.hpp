@@ -1,42 +1,60 @@
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <random>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "controlplane/admin_request.hpp"
-#include "controlplane/backend.hpp"
 #include "config/balancer_options.hpp"
-#include "controlplane/health_state.hpp"
+#include "controlplane/admin_request.hpp"
+#include "controlplane/control_clock.hpp"
+#include "controlplane/health_checker.hpp"
+#include "controlplane/membership_registry.hpp"
+#include "controlplane/membership_store.hpp"
+#include "controlplane/probe.hpp"
+#include "controlplane/reconcile_plan.hpp"
+#include "controlplane/reconciler.hpp"
 #include "controlplane/replica_driver.hpp"
 #include "controlplane/routing_snapshot.hpp"
-#include "controlplane/membership_store.hpp"
-#include "controlplane/state_file.hpp"
 #include "net/async_mutex.hpp"
-#include "net/response.hpp"
 
 namespace ringlb::balancer {
 
+// The outcome of /add or /rm, in the control plane's terms; the admin API makes HTTP of it.
+struct ChangeApplied {
+    std::vector<std::string> replicas;  // every replica now, in /rep order
+};
+struct ChangeRefused {
+    std::string message;  // what is wrong with the request (SPEC.md's wording)
+};
+struct ChangeStartFailed {
+    std::string name;  // the replica that could not start; none of the others were kept
+    std::string error;
+};
+using ChangeResult = std::variant<ChangeApplied, ChangeRefused, ChangeStartFailed>;
+
 // The control plane: the replicas ringlb should have (desired state) and those it has (actual
-// state), kept equal. It starts replicas through the driver, probes their heartbeats, replaces the
-// ones that die (fresh name, same server ID, growing back-off when they keep dying), applies
-// /add and /rm, and publishes a RoutingSnapshot after every change.
+// state), kept equal. A facade over its parts: the MembershipRegistry (slots, table), the
+// HealthChecker (probes), the Reconciler (start, adopt, replace) and the MembershipStore
+// (--state-dir). It serialises start-up, /add, /rm and replacements with one AsyncMutex, so
+// concurrent admin calls queue instead of interleaving, and publishes a RoutingSnapshot after
+// every change.
 //
 // Threading: everything runs on the control io_context's one thread; the data plane reaches it
-// only through co_spawn and the published snapshots. Changes of membership (add, remove,
-// replace) are serialised by one AsyncMutex, so concurrent admin calls queue instead of
-// interleaving.
+// only through co_spawn and the published snapshots.
 class ControlPlane {
-public:
+  public:
     ControlPlane(boost::asio::io_context& control, const BalancerOptions& options,
                  ReplicaDriver& driver, SnapshotStore& snapshots, std::size_t workers);
+    // With an injected clock and probe, for tests.
+    ControlPlane(boost::asio::io_context& control, const BalancerOptions& options,
+                 ReplicaDriver& driver, SnapshotStore& snapshots, std::size_t workers,
+                 ControlClock& clock, ProbeFunction probe);
 
     boost::asio::any_io_executor executor() { return control_.get_executor(); }
 
@@ -45,10 +63,10 @@ public:
     // Completes when each has started or failed; failed ones are retried in the background.
     boost::asio::awaitable<void> start();
 
-    // /add and /rm, validated payloads in, SPEC.md answers out. They complete when the change is
-    // done: new replicas serve (passed a heartbeat), removed ones are out of the ring and stopped.
-    boost::asio::awaitable<net::Response> add(ReplicaChange change);
-    boost::asio::awaitable<net::Response> remove(ReplicaChange change);
+    // /add and /rm, validated payloads in. They complete when the change is done: new replicas
+    // serve (passed a heartbeat), removed ones are out of the ring and stopped.
+    boost::asio::awaitable<ChangeResult> add(ReplicaChange change);
+    boost::asio::awaitable<ChangeResult> remove(ReplicaChange change);
 
     // From now on replicas that die are not replaced: ringlb is shutting down. Call on the
     // control executor when shutdown begins, before the data plane has drained.
@@ -57,57 +75,34 @@ public:
     // Stops every replica; for shutdown.
     boost::asio::awaitable<void> stop_all();
 
-private:
-    struct Slot {
-        std::string name;
-        std::uint32_t server_id = 0;
-        std::shared_ptr<Backend> backend;  // null while (re)starting
-        HealthState health;
-        std::uint32_t restarts = 0;
-        std::uint32_t failures_in_row = 0;
-        std::chrono::steady_clock::time_point up_since;
-        bool replacing = false;
-    };
+    // Probes that could not be attempted for want of local resources (EMFILE, ...), so far.
+    // Any thread.
+    std::uint64_t probe_local_failures() const { return checker_.local_failures(); }
 
-    struct Started {
-        std::shared_ptr<Backend> backend;
-        std::string error;
-    };
-
-    boost::asio::awaitable<Started> start_replica(std::string name, std::uint32_t server_id);
-    boost::asio::awaitable<bool> wait_until_healthy(const Backend& backend);
-    boost::asio::awaitable<void> probe_loop(std::shared_ptr<Backend> backend);
-    boost::asio::awaitable<void> replace(std::uint32_t server_id, std::uint64_t failed_uid);
-    boost::asio::awaitable<bool> stop_replica(std::string name);
-
-    void on_probe(const std::shared_ptr<Backend>& backend, bool passed, const std::string& detail);
-    void on_replica_exit(const std::string& name);
-    void mark_down(Slot& slot, const std::string& reason);
-    void serve(Slot& slot, std::shared_ptr<Backend> backend);
-    void publish();
+  private:
+    boost::asio::awaitable<void> adopt_found(const StartupPlan& plan);
+    boost::asio::awaitable<void> start_missing(const StartupPlan& plan);
+    boost::asio::awaitable<ChangeResult> start_all_or_none(std::vector<std::string> names,
+                                                           std::vector<std::uint32_t> ids);
     std::vector<WantedReplica> wanted_at_start(const std::vector<ReplicaAddress>& found);
+    void publish();
 
-    Slot* find_by_id(std::uint32_t server_id);
-    Slot* find_by_backend(std::uint64_t uid);
-    Slot* find_by_name(const std::string& name);
-    std::vector<std::string> names() const;
-    std::string fresh_name(const std::vector<std::string>& also_taken);
-    std::vector<std::uint32_t> free_server_ids(std::size_t count) const;
-    std::chrono::milliseconds backoff(const Slot& slot) const;
+    ControlPlane(boost::asio::io_context& control, const BalancerOptions& options,
+                 ReplicaDriver& driver, SnapshotStore& snapshots, std::size_t workers,
+                 std::unique_ptr<ControlClock> own_clock, ControlClock* clock, ProbeFunction probe);
 
     boost::asio::io_context& control_;
     const BalancerOptions& options_;
     ReplicaDriver& driver_;
     SnapshotStore& snapshots_;
-    std::size_t workers_;
+    std::unique_ptr<ControlClock> own_clock_;  // the steady clock, unless one was injected
+    ControlClock& clock_;
     net::AsyncMutex membership_;
     MembershipStore store_;
-    bool shutting_down_ = false;
-    std::vector<Slot> slots_;  // in /rep order
-    std::shared_ptr<const hashing::Table> table_;
-    std::vector<std::uint32_t> table_ids_;  // the server IDs table_ was built for
+    MembershipRegistry registry_;
+    HealthChecker checker_;
+    Reconciler reconciler_;
     std::mt19937_64 rng_;
-
 };
 
 }  // namespace ringlb::balancer

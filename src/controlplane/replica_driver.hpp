@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -12,9 +13,27 @@
 
 namespace ringlb::balancer {
 
-// A replica as the load balancer knows it: its name (a container-safe hostname), its stable
-// server ID (which fixes its place on the hash ring), and where it listens.
+// Which replica a driver means, unique among all the replicas one driver starts or adopts in its
+// lifetime. A name is not enough: a name is re-used once its replica leaves /rep, possibly while
+// that replica is still being stopped. The process driver numbers its children; the docker
+// driver uses the container ID.
+class ReplicaHandle {
+  public:
+    explicit ReplicaHandle(std::string id) : id_(std::move(id)) {}
+
+    const std::string& id() const { return id_; }
+    bool operator==(const ReplicaHandle&) const = default;
+    bool operator<(const ReplicaHandle& other) const { return id_ < other.id_; }  // for maps
+
+  private:
+    std::string id_;
+};
+
+// A replica as the load balancer knows it: the driver's handle on it, its name (a
+// container-safe hostname), its stable server ID (which fixes its place on the hash ring), and
+// where it listens.
 struct ReplicaAddress {
+    ReplicaHandle handle;
     std::string name;
     std::uint32_t server_id = 0;
     boost::asio::ip::tcp::endpoint endpoint;
@@ -30,7 +49,9 @@ struct StartResult {
 // on the control plane's executor, and every awaitable completes on it; none may block that
 // thread, and each bounds its own waiting (no hang when a daemon or child stops answering).
 class ReplicaDriver {
-public:
+  public:
+    using ExitCallback = std::function<void(const ReplicaHandle& replica)>;
+
     virtual ~ReplicaDriver() = default;
 
     // A word for logs and /metrics: "process", "docker".
@@ -38,30 +59,30 @@ public:
 
     // Starts a replica with this name and server ID. Completes once the replica's address is
     // known; the caller then waits for its heartbeat before routing to it.
-    virtual boost::asio::awaitable<StartResult> start(std::string name, std::uint32_t server_id) = 0;
+    virtual boost::asio::awaitable<StartResult> start(std::string name,
+                                                      std::uint32_t server_id) = 0;
 
     // Stops and removes the replica (what this driver started or adopted; nothing else). Completes
     // when it is gone. Stopping a replica that is already gone is not an error.
-    virtual boost::asio::awaitable<void> stop(std::string name) = 0;
+    virtual boost::asio::awaitable<void> stop(ReplicaHandle replica) = 0;
 
     // The replicas this driver manages that exist right now, for adoption at start-up.
     virtual boost::asio::awaitable<std::vector<ReplicaAddress>> list() = 0;
 
     // Called on the control executor when a replica exits by itself (crash, kill), so the control
-    // plane need not wait for its heartbeat to notice. Optional for a driver to report.
-    void on_exit(std::function<void(const std::string& name)> callback) {
-        on_exit_ = std::move(callback);
-    }
+    // plane need not wait for its heartbeat to notice. Optional for a driver to report; never
+    // reported for a replica that stop() is stopping.
+    void on_exit(ExitCallback callback) { on_exit_ = std::move(callback); }
 
-protected:
-    void report_exit(const std::string& name) const {
+  protected:
+    void report_exit(const ReplicaHandle& replica) const {
         if (on_exit_) {
-            on_exit_(name);
+            on_exit_(replica);
         }
     }
 
-private:
-    std::function<void(const std::string& name)> on_exit_;
+  private:
+    ExitCallback on_exit_;
 };
 
 }  // namespace ringlb::balancer

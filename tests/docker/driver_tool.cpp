@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -54,7 +56,8 @@ asio::awaitable<int> run(DockerDriver& driver, const Command& command) {
         }
         print(to_json(*result.replica));
     } else if (command.verb == "stop") {
-        co_await driver.stop(command.name);
+        // The engine takes a name where it takes a container ID, and so does the driver's handle.
+        co_await driver.stop(ringlb::balancer::ReplicaHandle(command.name));
         print(json::object{{"stopped", command.name}});
     } else if (command.verb == "list") {
         json::array replicas;
@@ -64,9 +67,15 @@ asio::awaitable<int> run(DockerDriver& driver, const Command& command) {
         print(replicas);
     } else if (command.verb == "watch") {
         // list() first, as the load balancer does at start-up; exits are printed as they come.
-        driver.on_exit([](const std::string& name) { print(json::object{{"exited", name}}); });
+        auto names =
+            std::make_shared<std::map<std::string, std::string>>();  // container ID -> name
+        driver.on_exit([names](const ringlb::balancer::ReplicaHandle& replica) {
+            const auto it = names->find(replica.id());
+            print(json::object{{"exited", it == names->end() ? replica.id() : it->second}});
+        });
         json::array replicas;
         for (const auto& replica : co_await driver.list()) {
+            (*names)[replica.handle.id()] = replica.name;
             replicas.push_back(to_json(replica));
         }
         print(json::object{{"watching", replicas}});

@@ -1,13 +1,14 @@
 #include "drivers/docker/docker_driver.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <boost/asio/ip/address.hpp>
 
+#include "common/log.hpp"
 #include "drivers/docker/container_name.hpp"
 #include "drivers/docker/docker_event_watcher.hpp"
 #include "drivers/docker/engine_targets.hpp"
-#include "common/log.hpp"
 
 namespace ringlb::drivers {
 
@@ -30,6 +31,15 @@ DockerDriverOptions checked(DockerDriverOptions options) {
         throw std::invalid_argument("docker driver: " + *problem);
     }
     return options;
+}
+
+// A container reference this driver may put in a URL: a container ID (64 hex digits) or name.
+bool is_safe_reference(std::string_view reference) {
+    const bool is_id =
+        reference.size() == 64 && std::all_of(reference.begin(), reference.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        });
+    return is_id || is_valid_container_name(reference);
 }
 
 }  // namespace
@@ -94,6 +104,7 @@ asio::awaitable<StartResult> DockerDriver::start(std::string name, std::uint32_t
                                              {"id", server_id},
                                              {"address", info->ip},
                                              {"container", short_id(*id)}});
+        handles_.insert_or_assign(name, address->handle);
         result.replica = std::move(address);
         co_return result;
     }
@@ -102,28 +113,30 @@ asio::awaitable<StartResult> DockerDriver::start(std::string name, std::uint32_t
     co_return result;
 }
 
-asio::awaitable<void> DockerDriver::stop(std::string name) {
-    if (!is_valid_container_name(name)) {
-        // No container of ours can have this name.
+asio::awaitable<void> DockerDriver::stop(balancer::ReplicaHandle replica) {
+    // The reference goes into a URL: nothing unchecked does.
+    if (!is_safe_reference(replica.id())) {
         co_return;
     }
-    const auto inspected = co_await client_.inspect_container(name);
+    const auto inspected = co_await client_.inspect_container(replica.id());
     if (inspected.has_status(kNotFound)) {
         co_return;
     }
     if (!inspected.ok()) {
         log::error("docker_stop_failed",
-                   {{"name", name}, {"error", failure("cannot inspect", inspected)}});
+                   {{"container", replica.id()}, {"error", failure("cannot inspect", inspected)}});
         co_return;
     }
     const auto info = parse_container_inspect(inspected.body, options_.network);
     if (!info || !has_labels(*info, ownership_)) {
-        log::error(
-            "docker_stop_refused",
-            {{"name", name}, {"reason", "the container is not one this load balancer made"}});
+        log::error("docker_stop_refused",
+                   {{"name", info ? info->name : replica.id()},
+                    {"reason", "the container is not one this load balancer made"}});
         co_return;
     }
+    const std::string name = info->name;
     stopping_.insert(name);
+    handles_.erase(name);
     const auto stopped = co_await client_.stop_container(info->id, options_.stop_grace);
     if (!stopped.ok() && !stopped.has_status(kNotModified) && !stopped.has_status(kNotFound)) {
         log::warn("docker_stop_failed",
@@ -164,6 +177,7 @@ asio::awaitable<std::vector<ReplicaAddress>> DockerDriver::list() {
             log::info(
                 "docker_replica_adopted",
                 {{"name", container.name}, {"id", address->server_id}, {"address", container.ip}});
+            handles_.insert_or_assign(container.name, address->handle);
             adopted.push_back(std::move(*address));
             continue;
         }
@@ -228,7 +242,10 @@ std::optional<ReplicaAddress> DockerDriver::address_of(const ContainerInfo& cont
     if (!server_id || ec || !is_valid_container_name(container.name)) {
         return std::nullopt;
     }
-    return ReplicaAddress{container.name, *server_id, {ip, options_.replica_port}};
+    return ReplicaAddress{balancer::ReplicaHandle(container.id),
+                          container.name,
+                          *server_id,
+                          {ip, options_.replica_port}};
 }
 
 void DockerDriver::watch_events() {
@@ -238,12 +255,14 @@ void DockerDriver::watch_events() {
     watcher_ = std::make_shared<DockerEventWatcher>(
         executor_, options_.socket_path, engine::die_events(ownership_), options_.api_timeout,
         options_.events_retry, [this](const EngineEvent& event) {
-            if (event.action != "die" || stopping_.contains(event.name)) {
+            const auto known = handles_.find(event.name);
+            if (event.action != "die" || stopping_.contains(event.name) ||
+                known == handles_.end()) {
                 return;
             }
             log::warn("docker_replica_died",
                       {{"name", event.name}, {"exit_code", event.exit_code}});
-            report_exit(event.name);
+            report_exit(known->second);
         });
     watcher_->start();
 }

@@ -44,7 +44,8 @@ class DockerDriver final : public balancer::ReplicaDriver {
     std::string_view kind() const override { return "docker"; }
     boost::asio::awaitable<balancer::StartResult> start(std::string name,
                                                         std::uint32_t server_id) override;
-    boost::asio::awaitable<void> stop(std::string name) override;
+    // Stops the container whose ID is the handle's.
+    boost::asio::awaitable<void> stop(balancer::ReplicaHandle replica) override;
     // Adopts our running containers; removes our containers that are not running (their replica
     // is dead, and the caller will start a replacement under a fresh name).
     boost::asio::awaitable<std::vector<balancer::ReplicaAddress>> list() override;
@@ -69,6 +70,9 @@ class DockerDriver final : public balancer::ReplicaDriver {
     net::AsyncMutex network_check_;
     // Replicas being stopped on request, whose "die" events are therefore not news.
     std::set<std::string, std::less<>> stopping_;
+    // The handle (container ID) of each container started or adopted, by name: "die" events
+    // name the container, and the engine keeps a name for one container at a time.
+    std::map<std::string, balancer::ReplicaHandle, std::less<>> handles_;
     std::shared_ptr<DockerEventWatcher> watcher_;
 };
 

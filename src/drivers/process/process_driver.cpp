@@ -1,15 +1,14 @@
 #include "drivers/process/process_driver.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/syscall.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <regex>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -20,14 +19,15 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "net/listener.hpp"
 #include "common/log.hpp"
+#include "net/listener.hpp"
 
 namespace ringlb::drivers {
 
 namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using balancer::ReplicaAddress;
+using balancer::ReplicaHandle;
 using balancer::StartResult;
 
 namespace {
@@ -44,6 +44,7 @@ struct Spawned {
 // multi-threaded process) only makes async-signal-safe calls.
 Spawned spawn_child(const std::vector<std::string>& args) {
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (const std::string& arg : args) {
         argv.push_back(const_cast<char*>(arg.c_str()));
     }
@@ -93,7 +94,8 @@ std::optional<boost::asio::ip::tcp::endpoint> parse_listening_line(const std::st
         return std::nullopt;
     }
     try {
-        return net::make_endpoint(match[1].str(), static_cast<std::uint16_t>(std::stoul(match[2].str())));
+        return net::make_endpoint(match[1].str(),
+                                  static_cast<std::uint16_t>(std::stoul(match[2].str())));
     } catch (const std::exception&) {
         return std::nullopt;
     }
@@ -102,11 +104,18 @@ std::optional<boost::asio::ip::tcp::endpoint> parse_listening_line(const std::st
 }  // namespace
 
 struct ProcessDriver::Child {
-    Child(asio::io_context& ctx, std::string n, std::uint32_t id, pid_t p, int pidfd)
-        : name(std::move(n)), server_id(id), pid(p), exit_watch(ctx, pidfd), exited_signal(ctx) {
+    Child(asio::io_context& ctx, ReplicaHandle h, std::string n, std::uint32_t id, pid_t p,
+          int pidfd)
+        : handle(std::move(h)),
+          name(std::move(n)),
+          server_id(id),
+          pid(p),
+          exit_watch(ctx, pidfd),
+          exited_signal(ctx) {
         exited_signal.expires_at(asio::steady_timer::time_point::max());
     }
 
+    ReplicaHandle handle;
     std::string name;
     std::uint32_t server_id;
     pid_t pid;
@@ -122,7 +131,7 @@ ProcessDriver::ProcessDriver(asio::io_context& control, ProcessDriverOptions opt
 
 ProcessDriver::~ProcessDriver() {
     // Last resort (normally stop() has run for every child): never leave a replica behind.
-    for (auto& [name, child] : children_) {
+    for (auto& [handle, child] : children_) {
         if (!child->exited) {
             kill(child->pid, SIGKILL);
             waitpid(child->pid, nullptr, 0);
@@ -131,8 +140,8 @@ ProcessDriver::~ProcessDriver() {
 }
 
 asio::awaitable<StartResult> ProcessDriver::start(std::string name, std::uint32_t server_id) {
-    const Spawned spawned = spawn_child({options_.binary, "--id", std::to_string(server_id), "--host",
-                                         options_.host, "--port", "0", "--threads", "1"});
+    const Spawned spawned = spawn_child({options_.binary, "--id", std::to_string(server_id),
+                                         "--host", options_.host, "--port", "0", "--threads", "1"});
     if (spawned.pid < 0) {
         co_return StartResult{std::nullopt, spawned.error};
     }
@@ -144,26 +153,32 @@ asio::awaitable<StartResult> ProcessDriver::start(std::string name, std::uint32_
         close(spawned.stdout_fd);
         co_return StartResult{std::nullopt, std::string("pidfd_open: ") + std::strerror(saved)};
     }
-    auto child = std::make_shared<Child>(control_, name, server_id, spawned.pid, pidfd);
-    children_[name] = child;
+    ReplicaHandle handle(std::to_string(++started_));
+    auto child = std::make_shared<Child>(control_, handle, name, server_id, spawned.pid, pidfd);
+    children_.insert_or_assign(handle, child);
     asio::co_spawn(control_, watch(child), asio::detached);
 
     asio::posix::stream_descriptor output(control_, spawned.stdout_fd);
     std::string line;
     asio::steady_timer deadline(control_, options_.start_timeout);
-    auto outcome = co_await (asio::async_read_until(output, asio::dynamic_buffer(line), '\n', kUseTuple) ||
-                             deadline.async_wait(kUseTuple));
+    auto outcome =
+        co_await (asio::async_read_until(output, asio::dynamic_buffer(line), '\n', kUseTuple) ||
+                  deadline.async_wait(kUseTuple));
     const auto endpoint = parse_listening_line(line);
     if (outcome.index() != 0 || !endpoint) {
-        co_await stop(name);
-        co_return StartResult{std::nullopt, outcome.index() != 0
-                                                ? "no address announced within " + std::to_string(options_.start_timeout.count()) + "ms"
-                                                : "exited before announcing its address"};
+        co_await stop(handle);
+        co_return StartResult{std::nullopt,
+                              outcome.index() != 0
+                                  ? "no address announced within " +
+                                        std::to_string(options_.start_timeout.count()) + "ms"
+                                  : "exited before announcing its address"};
     }
     child->endpoint = *endpoint;
-    log::info("replica_started", {{"name", name}, {"id", server_id}, {"address", net::to_string(*endpoint)},
+    log::info("replica_started", {{"name", name},
+                                  {"id", server_id},
+                                  {"address", net::to_string(*endpoint)},
                                   {"pid", static_cast<std::int64_t>(spawned.pid)}});
-    co_return StartResult{ReplicaAddress{name, server_id, *endpoint}, {}};
+    co_return StartResult{ReplicaAddress{handle, name, server_id, *endpoint}, {}};
 }
 
 asio::awaitable<void> ProcessDriver::watch(std::shared_ptr<Child> child) {
@@ -172,18 +187,21 @@ asio::awaitable<void> ProcessDriver::watch(std::shared_ptr<Child> child) {
     waitpid(child->pid, &status, 0);
     child->exited = true;
     child->exited_signal.cancel();
-    children_.erase(child->name);
+    children_.erase(child->handle);
     if (!child->stopping) {
-        log::warn("replica_exited", {{"name", child->name}, {"id", child->server_id},
-                                     {"pid", static_cast<std::int64_t>(child->pid)},
-                                     {"status", WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
-                                                                    : "exit " + std::to_string(WEXITSTATUS(status))}});
-        report_exit(child->name);
+        log::warn(
+            "replica_exited",
+            {{"name", child->name},
+             {"id", child->server_id},
+             {"pid", static_cast<std::int64_t>(child->pid)},
+             {"status", WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                            : "exit " + std::to_string(WEXITSTATUS(status))}});
+        report_exit(child->handle);
     }
 }
 
-asio::awaitable<void> ProcessDriver::stop(std::string name) {
-    const auto it = children_.find(name);
+asio::awaitable<void> ProcessDriver::stop(ReplicaHandle replica) {
+    const auto it = children_.find(replica);
     if (it == children_.end()) {
         co_return;  // never started here, or already gone
     }
@@ -191,9 +209,11 @@ asio::awaitable<void> ProcessDriver::stop(std::string name) {
     child->stopping = true;
     kill(child->pid, SIGTERM);
     asio::steady_timer grace(control_, options_.stop_timeout);
-    const auto outcome = co_await (child->exited_signal.async_wait(kUseTuple) || grace.async_wait(kUseTuple));
+    const auto outcome =
+        co_await (child->exited_signal.async_wait(kUseTuple) || grace.async_wait(kUseTuple));
     if (outcome.index() == 1 && !child->exited) {
-        log::warn("replica_killed", {{"name", name}, {"pid", static_cast<std::int64_t>(child->pid)},
+        log::warn("replica_killed", {{"name", child->name},
+                                     {"pid", static_cast<std::int64_t>(child->pid)},
                                      {"reason", "no exit within the stop timeout"}});
         kill(child->pid, SIGKILL);
         co_await child->exited_signal.async_wait(kUseTuple);

@@ -20,7 +20,10 @@
 #include "config/balancer_options.hpp"
 #include "dataplane/balancer_session.hpp"
 #include "controlplane/control_plane.hpp"
+#include "config/descriptor_budget.hpp"
+#include "controlplane/process_metrics.hpp"
 #include "controlplane/routing_snapshot.hpp"
+#include "dataplane/upstream_exchange.hpp"
 #include "controlplane/state_file.hpp"
 #include "drivers/docker/docker_driver.hpp"
 #include "drivers/process/process_driver.hpp"
@@ -115,8 +118,29 @@ log::Level parse_level(const std::string& name) {
     return log::Level::info;
 }
 
-int run_balancer(const balancer::BalancerOptions& options) {
-    log::set_min_level(parse_level(options.log_level));
+// Raises the open-files limit to its hard limit, then fits --max-connections to it
+// (config/descriptor_budget.hpp): lowered and logged when it was a default, refused when given.
+balancer::BalancerOptions fit_descriptors(balancer::BalancerOptions options) {
+    const std::uint64_t limit = balancer::raise_open_files_limit();
+    const auto plan = balancer::plan_descriptors(
+        limit, {options.front.max_connections, options.front.max_connections_given, options.threads,
+                options.replicas.max});
+    if (plan.error) {
+        throw std::runtime_error(*plan.error);
+    }
+    if (plan.lowered) {
+        log::warn("max_connections_lowered", {{"from", options.front.max_connections},
+                                              {"to", plan.max_connections},
+                                              {"open_files_limit", limit},
+                                              {"reserved", plan.reserved}});
+        options.front.max_connections = plan.max_connections;
+    }
+    return options;
+}
+
+int run_balancer(const balancer::BalancerOptions& given) {
+    log::set_min_level(parse_level(given.log_level));
+    const balancer::BalancerOptions options = fit_descriptors(given);
     asio::io_context control(1);
     auto control_work = asio::make_work_guard(control);
     std::thread control_thread([&control] { control.run(); });
@@ -171,6 +195,23 @@ int run_balancer(const balancer::BalancerOptions& options) {
             limit);
     }
     warn_if_admin_is_open(options, admin_server ? admin_server->local_endpoint() : server.local_endpoint());
+    plane.admin.set_process_metrics([&server, &admin_server, &control_plane] {
+        balancer::ProcessMetrics m;
+        for (const net::Server* s : {&server, admin_server ? &*admin_server : nullptr}) {
+            if (s != nullptr) {
+                m.client_connections += s->open_connections();
+                m.refused_over_limit += s->refused_connections();
+                m.refused_no_descriptor += s->refused_for_descriptors();
+                m.out_of_descriptors = m.out_of_descriptors || s->out_of_descriptors();
+            }
+        }
+        m.open_files = balancer::count_open_files();
+        m.open_files_limit = balancer::open_files_limit();
+        m.probe_local_failures = control_plane.probe_local_failures();
+        m.connect_local_failures = balancer::upstream_local_failures();
+        m.log_lines_lost = log::lost_lines();
+        return m;
+    });
 
     int signals_seen = 0;
     std::atomic<bool> abandoned = false;
@@ -202,7 +243,18 @@ int run_balancer(const balancer::BalancerOptions& options) {
     log::info("starting", {{"driver", driver->kind()}, {"replicas", options.replicas.initial},
                            {"hash", hashing::algorithm_name(options.hash.algorithm)},
                            {"threads", options.threads}});
-    asio::co_spawn(control, control_plane.start(), asio::use_future).get();
+    try {
+        asio::co_spawn(control, control_plane.start(), asio::use_future).get();
+    } catch (const std::exception& e) {
+        // Replicas may have started, and the control thread may still run coroutines of the failed
+        // start that point at the objects destructors would free: stop every replica, then end the
+        // process without running those destructors.
+        log::error("start_failed", {{"error", e.what()}});
+        asio::co_spawn(control, control_plane.stop_all(), asio::use_future).get();
+        std::fprintf(stderr, "ringlb: %s\n", e.what());
+        std::fflush(nullptr);
+        std::_Exit(1);
+    }
     server.start();
     if (admin_server) {
         admin_server->start();

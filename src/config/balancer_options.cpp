@@ -310,6 +310,7 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
         }
         check_positive_durations(o);
         fit_max_replicas(o, app.count("--max-replicas") > 0);
+        o.front.max_connections_given = app.count("--max-connections") > 0;
         if (o.replicas.initial > o.replicas.max) {
             throw CLI::ValidationError("--replicas", "more than --max-replicas (" +
                                                          std::to_string(o.replicas.max) + ")");

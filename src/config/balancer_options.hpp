@@ -57,6 +57,7 @@ struct AdminOptions {
 
 struct FrontLimits {
     std::size_t max_connections = 10'000;  // client connections at once; 0 for no limit
+    bool max_connections_given = false;    // set on the command line or in the environment
     std::size_t max_url_bytes = 8 * 1024;  // 414 past it
 };
 

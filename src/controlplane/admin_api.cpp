@@ -87,8 +87,11 @@ asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
         if (!read) {
             co_return method_not_allowed(path, "GET");
         }
-        co_return net::Response{http::status::ok, render_metrics(snapshot),
-                                "text/plain; version=0.0.4"};
+        std::string text = render_metrics(snapshot);
+        if (process_metrics_) {
+            text += render_process_metrics(process_metrics_());
+        }
+        co_return net::Response{http::status::ok, std::move(text), "text/plain; version=0.0.4"};
     }
     const bool is_add = path == "/add";
     if (is_add ? method != http::verb::post

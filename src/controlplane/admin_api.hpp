@@ -8,6 +8,7 @@
 
 #include "config/balancer_options.hpp"
 #include "controlplane/control_plane.hpp"
+#include "controlplane/process_metrics.hpp"
 #include "controlplane/routing_snapshot.hpp"
 #include "net/request_parser.hpp"
 #include "net/response.hpp"
@@ -33,11 +34,16 @@ public:
     boost::asio::awaitable<net::Response> handle(const net::RequestHead& request,
                                                  const RoutingSnapshot& snapshot) const;
 
+    // Where /metrics reads ringlb's own figures (connections, descriptors); set once at start,
+    // before any request is served.
+    void set_process_metrics(ProcessMetricsSource source) { process_metrics_ = std::move(source); }
+
 private:
     bool authorised(const net::RequestHead& request) const;
 
     ControlPlane& control_;
     const AdminOptions& options_;
+    ProcessMetricsSource process_metrics_;
 };
 
 }  // namespace ringlb::balancer

@@ -108,6 +108,12 @@ std::vector<WantedReplica> ControlPlane::wanted_at_start(const std::vector<Repli
         if (auto table = MembershipStore::restore_table(options_.hash, *saved)) {
             registry_.restore_table(std::move(table));
         }
+        log::info("state_restored", {{"replicas", saved->replicas.size()}, {"dir", options_.state_dir}});
+        if (saved->replicas.size() != options_.replicas.initial) {
+            log::warn("replicas_flag_ignored", {{"replicas", options_.replicas.initial},
+                                                {"saved", saved->replicas.size()},
+                                                {"why", "the membership saved in --state-dir wins"}});
+        }
         return saved->replicas;
     }
     return wanted_without_state(found, options_.replicas.initial, rng_);
@@ -142,11 +148,16 @@ asio::awaitable<ChangeResult> ControlPlane::add(ReplicaChange change) {
     if (const auto problem = check_add(change, current, options_.replicas.max)) {
         co_return ChangeRefused{problem->message};
     }
+    auto ids = registry_.free_server_ids(change.n);
+    if (const auto why = registry_.table_refuses(ids)) {
+        co_return ChangeRefused{"<Error> cannot add " + std::to_string(change.n) +
+                                " replicas: the hash table cannot hold them (" + *why + ")"};
+    }
     std::vector<std::string> new_names = change.hostnames;
     while (new_names.size() < change.n) {
         new_names.push_back(registry_.fresh_name(rng_, new_names));
     }
-    co_return co_await start_all_or_none(std::move(new_names), registry_.free_server_ids(change.n));
+    co_return co_await start_all_or_none(std::move(new_names), std::move(ids));
 }
 
 asio::awaitable<ChangeResult> ControlPlane::start_all_or_none(std::vector<std::string> names,

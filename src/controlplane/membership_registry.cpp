@@ -1,5 +1,7 @@
 #include "controlplane/membership_registry.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 
 #include "controlplane/hostname.hpp"
@@ -110,6 +112,23 @@ const std::shared_ptr<const hashing::Table>& MembershipRegistry::table() {
         table_ids_ = std::move(ids);
     }
     return table_;
+}
+
+std::optional<std::string> MembershipRegistry::table_refuses(const std::vector<std::uint32_t>& added) const {
+    std::vector<hashing::Member> members;
+    members.reserve(slots_.size() + added.size());
+    for (const Slot& slot : slots_) {
+        members.push_back(hashing::Member{slot.server_id, 1});
+    }
+    for (const std::uint32_t id : added) {
+        members.push_back(hashing::Member{id, 1});
+    }
+    try {
+        hashing::build_table(hash_, members, table_.get());
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return std::nullopt;
 }
 
 std::shared_ptr<RoutingSnapshot> MembershipRegistry::snapshot() {

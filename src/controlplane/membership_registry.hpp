@@ -62,6 +62,10 @@ class MembershipRegistry {
     // new one built from it (which keeps keys in place for the algorithms that can).
     const std::shared_ptr<const hashing::Table>& table();
 
+    // Why no table can hold the slots' server IDs plus `added` (the algorithm's own words), or
+    // nothing when one can: checked before an /add starts anything.
+    std::optional<std::string> table_refuses(const std::vector<std::uint32_t>& added) const;
+
     // The next snapshot to publish (calls table()). Every table member has a slot.
     std::shared_ptr<RoutingSnapshot> snapshot();
     // The membership to persist, in /rep order.

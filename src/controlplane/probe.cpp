@@ -1,33 +1,17 @@
 #include "controlplane/probe.hpp"
 
-#include <cerrno>
+#include "net/listener.hpp"
 
 namespace ringlb::balancer {
 
 namespace asio = boost::asio;
-
-bool is_local_failure(const boost::system::error_code& error) {
-    if (error.category() != boost::system::system_category() &&
-        error.category() != boost::system::generic_category()) {
-        return false;
-    }
-    switch (error.value()) {
-        case EMFILE:
-        case ENFILE:
-        case ENOMEM:
-        case ENOBUFS:
-            return true;
-        default:
-            return false;
-    }
-}
 
 ProbeOutcome judge_probe(const net::ProbeResult& result) {
     if (result.ok()) {
         return {ProbeVerdict::passed, {}};
     }
     if (result.error) {
-        return {is_local_failure(result.error) ? ProbeVerdict::local_failure : ProbeVerdict::failed,
+        return {net::is_local_resource_error(result.error) ? ProbeVerdict::local_failure : ProbeVerdict::failed,
                 result.error.message()};
     }
     return {ProbeVerdict::failed, "status " + std::to_string(result.status)};

@@ -22,11 +22,8 @@ struct ProbeOutcome {
     std::string detail;  // why it failed, for the replica_down line; empty when passed
 };
 
-// True for the errors that come from this host's limits rather than from the replica:
-// EMFILE, ENFILE, ENOMEM, ENOBUFS.
-bool is_local_failure(const boost::system::error_code& error);
-
-// The verdict on one HTTP probe: passed on a 2xx, local failure per is_local_failure, else
+// The verdict on one HTTP probe: passed on a 2xx, local failure per net::is_local_resource_error
+// (this host's limits, not the replica), else
 // failed (the replica answered wrong, refused, reset, timed out).
 ProbeOutcome judge_probe(const net::ProbeResult& result);
 

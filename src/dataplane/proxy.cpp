@@ -142,6 +142,10 @@ void append_reply(const std::optional<LastTry>& last, const ProxyBuffers& buffer
                          "<Error> replica '" + last->backend.name() + "' did not answer in time",
                          date, keep_alive, out);
             return;
+        case ClientReply::overloaded:
+            append_error(http::status::service_unavailable, "<Error> too many connections, try again later",
+                         date, keep_alive, out);
+            return;
         case ClientReply::bad_gateway:
             append_error(http::status::bad_gateway,
                          "<Error> no replica could answer: " + last->backend.name() + ": " +
@@ -190,6 +194,8 @@ asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker,
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - started);
         counters.observe(static_cast<std::uint64_t>(micros.count()));
+    } else if (upstream.result.outcome == ExchangeOutcome::local_failure) {
+        count_upstream_local_failure();
     } else {
         counters.failures.add(1);
     }

@@ -12,6 +12,7 @@ NextStep next_step(const RunEnd& run) {
         case ExchangeOutcome::answered:
             net::unreachable("a connection's run failed with an answer");
         case ExchangeOutcome::unreachable:
+        case ExchangeOutcome::local_failure:
             return NextStep::fail_rest;
         case ExchangeOutcome::timed_out:
             return run.timed_out_before ? NextStep::fail_rest : NextStep::fail_one_resend_rest;
@@ -33,6 +34,7 @@ AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent) {
             return {.mark_down = true, .try_next = idempotent};
         case ExchangeOutcome::timed_out:
         case ExchangeOutcome::broken_answer:
+        case ExchangeOutcome::local_failure:  // ringlb's own shortage: no suspicion, no retry
             return {.mark_down = false, .try_next = false};
     }
     net::unreachable("an exchange outcome without a failover rule");
@@ -47,6 +49,8 @@ ClientReply client_reply(std::optional<ExchangeOutcome> last, unsigned status) {
             return status == 404 ? ClientReply::endpoint_missing : ClientReply::replica_answer;
         case ExchangeOutcome::timed_out:
             return ClientReply::timed_out;
+        case ExchangeOutcome::local_failure:
+            return ClientReply::overloaded;
         case ExchangeOutcome::unreachable:
         case ExchangeOutcome::no_answer:
         case ExchangeOutcome::broken_answer:

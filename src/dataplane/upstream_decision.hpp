@@ -45,7 +45,8 @@ struct AfterFailure {
 };
 
 // A replica that could not be reached or dropped the connection before answering is marked
-// down. The request goes to the next replica when the first never saw it (unreachable), or when
+// down; a connect that failed for ringlb's own lack of resources (local_failure) neither marks it
+// down nor tries another. The request goes to the next replica when the first never saw it (unreachable), or when
 // it may be sent twice (idempotent, RFC 9110 §9.2.2) and nothing of an answer came.
 AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent);
 
@@ -56,6 +57,7 @@ enum class ClientReply {
     no_replicas,       // 503: no replica was up to try
     timed_out,         // 504: the last replica tried did not answer in time
     bad_gateway,       // 502: no replica could answer
+    overloaded,        // 503: ringlb itself is out of descriptors or memory
 };
 
 // `last`: the last exchange's outcome, none when no replica was tried; `status`: the status of

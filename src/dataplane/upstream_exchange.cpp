@@ -1,5 +1,7 @@
 #include "dataplane/upstream_exchange.hpp"
 
+#include <atomic>
+
 #include <optional>
 #include <vector>
 
@@ -11,6 +13,7 @@
 
 #include "dataplane/upstream_decision.hpp"
 #include "net/edge_read.hpp"
+#include "net/listener.hpp"
 
 namespace ringlb::balancer {
 
@@ -190,8 +193,9 @@ asio::awaitable<Opened> open(net::WorkerContext& worker, UpstreamPool& pool,
     }
     auto connected = co_await connect(worker, target.endpoint, options.connect_timeout);
     if (!connected.connection) {
-        co_return Opened{nullptr, true,
-                         ExchangeResult{ExchangeOutcome::unreachable, connected.error}};
+        const auto outcome = net::is_local_resource_error(connected.error) ? ExchangeOutcome::local_failure
+                                                                            : ExchangeOutcome::unreachable;
+        co_return Opened{nullptr, true, ExchangeResult{outcome, connected.error}};
     }
     pool.lend_buffer(*connected.connection);
     co_return Opened{std::move(connected.connection), true, std::nullopt};
@@ -252,5 +256,13 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
         }
     }
 }
+
+namespace {
+std::atomic<std::uint64_t> g_upstream_local_failures{0};
+}  // namespace
+
+void count_upstream_local_failure() { g_upstream_local_failures.fetch_add(1, std::memory_order_relaxed); }
+
+std::uint64_t upstream_local_failures() { return g_upstream_local_failures.load(std::memory_order_relaxed); }
 
 }  // namespace ringlb::balancer

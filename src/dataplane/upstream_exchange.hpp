@@ -27,6 +27,8 @@ enum class ExchangeOutcome {
                     // may have processed it, so only idempotent requests go elsewhere
     timed_out,      // no complete answer within the response timeout
     broken_answer,  // the answer started but was cut or malformed
+    local_failure,  // ringlb could not even try (out of descriptors or memory): not the
+                    // replica's fault, and no other replica would fare better
 };
 
 struct ExchangeResult {
@@ -68,5 +70,10 @@ boost::asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPo
                                           UpstreamTarget target,
                                           std::span<UpstreamRequest* const> requests,
                                           const ProxyOptions& options, OnResult on_result = {});
+
+// Connects to replicas that failed for ringlb's own lack of resources (local_failure), over all
+// workers, since start; for /metrics. Any thread.
+void count_upstream_local_failure();
+std::uint64_t upstream_local_failures();
 
 }  // namespace ringlb::balancer

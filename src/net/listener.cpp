@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <charconv>
 #include <stdexcept>
 
@@ -95,9 +96,20 @@ std::optional<tcp::endpoint> parse_host_port(std::string_view text) {
 }
 
 bool is_local_resource_error(const boost::system::error_code& ec) {
-    return ec == boost::system::errc::too_many_files_open ||
-           ec == boost::system::errc::too_many_files_open_in_system ||
-           ec == boost::system::errc::no_buffer_space || ec == boost::system::errc::not_enough_memory;
+    // Other categories (asio's misc, Beast's) reuse the same numbers for other meanings.
+    if (ec.category() != boost::system::system_category() &&
+        ec.category() != boost::system::generic_category()) {
+        return false;
+    }
+    switch (ec.value()) {
+        case EMFILE:
+        case ENFILE:
+        case ENOMEM:
+        case ENOBUFS:
+            return true;
+        default:
+            return false;
+    }
 }
 
 std::string to_string(const tcp::endpoint& endpoint) {

@@ -123,23 +123,34 @@ void Server::refuse_waiting(Worker& worker) {
     if (!in_pressure_.exchange(true)) {
         log::warn("descriptors_exhausted", {{"open_connections", open_.load(std::memory_order_relaxed)}});
     }
-    // Each client waiting in the backlog is accepted on the spare descriptor, answered and closed,
-    // so it learns at once instead of hanging until the process has descriptors again.
+    // Every listener's backlog, not only this worker's: another worker may have lost its spare
+    // descriptor to a thread that took the number while it was free.
+    for (const auto& listener : workers_) {
+        if (!refuse_backlog(worker.spare, listener->acceptor.native_handle())) {
+            break;
+        }
+    }
+    worker.spare.reopen();
+}
+
+// Each client waiting in the backlog is accepted on the spare descriptor, answered and closed,
+// so it learns at once instead of hanging until the process has descriptors again. False when
+// the spare could not be had.
+bool Server::refuse_backlog(SpareDescriptor& spare, int listener) {
     for (std::size_t i = 0; i < kMaxRefusalsPerPause; ++i) {
-        if (!worker.spare.reopen()) {
-            return;  // another thread took the number meanwhile; next pause
+        if (!spare.reopen()) {
+            return false;  // another thread took the number meanwhile; next pause
         }
-        worker.spare.release();
-        const int fd = ::accept4(worker.acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        spare.release();
+        const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            worker.spare.reopen();
-            return;  // the backlog is empty, or something else took the descriptor
+            return spare.reopen();  // the backlog is empty (or the number was taken)
         }
-        [[maybe_unused]] const auto written = ::send(fd, limit_.refusal.data(), limit_.refusal.size(), MSG_NOSIGNAL);
+        [[maybe_unused]] const auto sent = ::send(fd, limit_.refusal.data(), limit_.refusal.size(), MSG_NOSIGNAL);
         ::close(fd);
         refused_no_descriptor_.fetch_add(1, std::memory_order_relaxed);
     }
-    worker.spare.reopen();
+    return true;
 }
 
 void Server::leave_pressure() {

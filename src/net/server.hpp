@@ -50,6 +50,8 @@ struct ConnectionLimit {
     std::string refusal;
 };
 
+class SpareDescriptor;
+
 // A TCP server over a WorkerPool: one SO_REUSEPORT listener per worker, each connection served
 // by `session` on the worker that accepted it, deadlines enforced per worker, graceful drain.
 class Server {
@@ -90,6 +92,7 @@ private:
     void hold(std::unique_ptr<Connection> connection, WorkerContext& context);
     void close(std::unique_ptr<Connection> connection);
     void refuse_waiting(Worker& worker);
+    bool refuse_backlog(SpareDescriptor& spare, int listener);
     void leave_pressure();
 
     Session session_;

@@ -96,3 +96,21 @@ def test_a_reader_of_stderr_that_goes_away_costs_log_lines_not_the_process():
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+def test_a_start_that_fails_stops_every_replica_and_exits_1(tmp_path):
+    # A saved membership of 12 replicas, and a hash table that holds 11: the table cannot be built
+    # once the replicas have started. ringlb used to crash or hang here; it must stop them all.
+    state = tmp_path / "state"
+    state.mkdir()
+    replicas = [{"name": f"saved-{i}", "id": i} for i in range(1, 13)]
+    (state / "state.json").write_text(json.dumps({"version": 1, "replicas": replicas}))
+    result = subprocess.run([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                             "--hash", "classic", "--hash-slots", "100", "--state-dir", str(state)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "event=start_failed" in result.stderr
+    assert "do not fit" in result.stderr.splitlines()[-1], result.stderr
+    started = replica_pids(result.stderr)
+    assert started, result.stderr
+    wait_until(lambda: not any(pid_alive(pid) for pid in started.values()), 10, what="every replica gone")

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from procs import pid_alive
+from ringlb_procs import pid_alive
 
 
 def wait_for(condition, timeout, interval=0.05):

@@ -1,4 +1,5 @@
 #include "controlplane/probe.hpp"
+#include "net/listener.hpp"
 
 #include <cerrno>
 
@@ -30,7 +31,7 @@ TEST(IsLocalFailure, OnlyThisHostsLimitsAreLocal) {
         {error_code(ENETUNREACH, boost::system::system_category()), false},
     };
     for (const Case& c : cases) {
-        EXPECT_EQ(is_local_failure(c.error), c.local) << c.error.message();
+        EXPECT_EQ(net::is_local_resource_error(c.error), c.local) << c.error.message();
     }
 }
 

@@ -49,6 +49,9 @@ TEST(NextStepTest, FollowsTheTable) {
         {"second timeout, pooled",
          {failed(Outcome::timed_out), false, 1, false, true},
          NextStep::fail_rest},
+        {"out of descriptors at connect",
+         {failed(Outcome::local_failure), true, 0, false, false},
+         NextStep::fail_rest},
     };
     for (const auto& row : rows) {
         EXPECT_EQ(next_step(row.run), row.expected) << row.name;
@@ -67,6 +70,8 @@ TEST(AfterFailureTest, FollowsTheTable) {
         {Outcome::no_answer, true, true, true},       {Outcome::no_answer, false, true, false},
         {Outcome::timed_out, true, false, false},     {Outcome::timed_out, false, false, false},
         {Outcome::broken_answer, true, false, false}, {Outcome::broken_answer, false, false, false},
+        // ringlb's own shortage of descriptors is not the replica's fault, nor helped by another.
+        {Outcome::local_failure, true, false, false}, {Outcome::local_failure, false, false, false},
     };
     for (const auto& row : rows) {
         const auto after = after_failure(row.outcome, row.idempotent);
@@ -97,6 +102,7 @@ TEST(ClientReplyTest, FollowsTheTable) {
         {Outcome::unreachable, 0, ClientReply::bad_gateway},
         {Outcome::no_answer, 0, ClientReply::bad_gateway},
         {Outcome::broken_answer, 404, ClientReply::bad_gateway},
+        {Outcome::local_failure, 0, ClientReply::overloaded},
     };
     for (std::size_t i = 0; i < rows.size(); ++i) {
         EXPECT_EQ(client_reply(rows[i].last, rows[i].status), rows[i].expected) << "row " << i;

@@ -1,0 +1,82 @@
+#include "controlplane/process_metrics.hpp"
+
+#include <sys/resource.h>
+
+#include <filesystem>
+
+namespace ringlb::balancer {
+
+namespace {
+
+void metric(std::string& out, const char* name, const char* type, const char* help, const std::string& sample) {
+    out += "# HELP ";
+    out += name;
+    out += ' ';
+    out += help;
+    out += "\n# TYPE ";
+    out += name;
+    out += ' ';
+    out += type;
+    out += '\n';
+    out += sample;
+}
+
+std::string line(const std::string& series, std::uint64_t value) {
+    return series + " " + std::to_string(value) + "\n";
+}
+
+}  // namespace
+
+std::string render_process_metrics(const ProcessMetrics& m) {
+    std::string out;
+    metric(out, "ringlb_client_connections", "gauge", "Client connections open now.",
+           line("ringlb_client_connections", m.client_connections));
+    metric(out, "ringlb_connections_refused_total", "counter",
+           "Client connections answered 503 and closed: past --max-connections, or while out of descriptors.",
+           line("ringlb_connections_refused_total{reason=\"limit\"}", m.refused_over_limit) +
+               line("ringlb_connections_refused_total{reason=\"descriptors\"}", m.refused_no_descriptor));
+    metric(out, "ringlb_out_of_descriptors", "gauge", "1 while accepts fail for want of descriptors.",
+           line("ringlb_out_of_descriptors", m.out_of_descriptors ? 1 : 0));
+    metric(out, "ringlb_open_files", "gauge", "Descriptors ringlb has open.", line("ringlb_open_files", m.open_files));
+    metric(out, "ringlb_open_files_limit", "gauge", "The most descriptors ringlb may open (RLIMIT_NOFILE).",
+           line("ringlb_open_files_limit", m.open_files_limit));
+    metric(out, "ringlb_local_failures_total", "counter",
+           "Heartbeats and upstream connects that could not be attempted for want of ringlb's own resources; "
+           "they count against no replica.",
+           line("ringlb_local_failures_total{what=\"probe\"}", m.probe_local_failures) +
+               line("ringlb_local_failures_total{what=\"connect\"}", m.connect_local_failures));
+    metric(out, "ringlb_log_lines_lost_total", "counter", "Log lines stderr's reader did not take.",
+           line("ringlb_log_lines_lost_total", m.log_lines_lost));
+    return out;
+}
+
+std::uint64_t count_open_files() {
+    std::error_code ec;
+    std::uint64_t count = 0;
+    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) {
+        ++count;
+    }
+    return count > 0 ? count - 1 : 0;  // less the iterator's own
+}
+
+std::uint64_t open_files_limit() {
+    rlimit limit{};
+    return ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 0;
+}
+
+std::uint64_t raise_open_files_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+        return 0;
+    }
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+            limit = raised;
+        }
+    }
+    return limit.rlim_cur;
+}
+
+}  // namespace ringlb::balancer

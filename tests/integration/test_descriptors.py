@@ -1,0 +1,120 @@
+"""Running out of file descriptors must never take healthy replicas down (ringlb under a low
+`ulimit -n`, flooded with idle client connections)."""
+
+import resource
+import socket
+import time
+
+import pytest
+import requests
+
+from ringlb_procs import Process, binary, wait_until
+
+
+def low_limit(n):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+    return apply
+
+
+def start_limited(limit, *args):
+    return Process([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "2",
+                    "--replicas", "3", "--max-replicas", "10", *args],
+                   ready_timeout=30, preexec_fn=low_limit(limit))
+
+
+def flood(port, count):
+    """Opens `count` idle connections (as many as connect); returns them."""
+    sockets = []
+    for _ in range(count):
+        s = socket.socket()
+        s.settimeout(2)
+        try:
+            s.connect(("127.0.0.1", port))
+        except OSError:
+            s.close()
+            continue
+        sockets.append(s)
+    return sockets
+
+
+def answer_of(port, timeout=3.0):
+    """The status line a fresh client gets for GET /home, or None when it gets nothing in time."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(b"GET /home HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        try:
+            while b"\r\n" not in data:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            return None
+        return data.split(b"\r\n", 1)[0].decode() if data else ""
+
+
+def restarts(lb):
+    text = requests.get(lb.url("/metrics"), timeout=5).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("ringlb_replica_restarts_total{"))
+
+
+def assert_replicas_untouched(lb, names_before):
+    log = lb.stderr()
+    assert "event=replica_down" not in log, log
+    assert "event=replica_replaced" not in log, log
+    assert requests.get(lb.url("/rep"), timeout=5).json()["message"]["replicas"] == names_before
+    assert restarts(lb) == 0
+
+
+def test_a_default_max_connections_that_does_not_fit_is_lowered_and_the_rest_get_503():
+    lb = start_limited(256)
+    try:
+        # 64 + 8 x 2 workers + 4 x 10 replicas reserved: (256 - 120) / 2 = 68 connections.
+        assert "event=max_connections_lowered from=10000 to=68" in lb.stderr()
+        names = requests.get(lb.url("/rep"), timeout=5).json()["message"]["replicas"]
+        held = flood(lb.port, 2 * 68)
+        try:
+            started = time.monotonic()
+            assert answer_of(lb.port) == "HTTP/1.1 503 Service Unavailable"
+            assert time.monotonic() - started < 2
+            time.sleep(1.5)  # a few heartbeat rounds while the flood holds every connection
+            assert "event=replica_down" not in lb.stderr(), lb.stderr()
+        finally:
+            for s in held:
+                s.close()
+        wait_until(lambda: answer_of(lb.port) == "HTTP/1.1 200 OK", 5, what="served again after the flood")
+        assert_replicas_untouched(lb, names)
+    finally:
+        lb.stop()
+
+
+def test_a_given_max_connections_that_does_not_fit_stops_the_start():
+    with pytest.raises(RuntimeError, match="--max-connections 10000 needs"):
+        start_limited(256, "--max-connections", "10000")
+
+
+def test_out_of_descriptors_the_waiting_clients_get_503_and_no_replica_is_replaced():
+    # No connection limit: the process itself runs out of descriptors. Accepts, heartbeat probes
+    # and upstream connects then fail with EMFILE; none of that is the replicas' fault.
+    lb = start_limited(256, "--max-connections", "0")
+    try:
+        names = requests.get(lb.url("/rep"), timeout=5).json()["message"]["replicas"]
+        held = flood(lb.port, 300)
+        try:
+            wait_until(lambda: "event=descriptors_exhausted" in lb.stderr(), 5, what="descriptors_exhausted")
+            assert answer_of(lb.port) == "HTTP/1.1 503 Service Unavailable"
+            time.sleep(1.5)  # heartbeats keep failing locally all this time
+            log = lb.stderr()
+            assert "event=probe_local_failure" in log, log
+            assert "event=replica_down" not in log, log
+        finally:
+            for s in held:
+                s.close()
+        wait_until(lambda: answer_of(lb.port) == "HTTP/1.1 200 OK", 5, what="served again after the flood")
+        assert_replicas_untouched(lb, names)
+        metrics = requests.get(lb.url("/metrics"), timeout=5).text
+        assert "ringlb_connections_refused_total{reason=\"descriptors\"}" in metrics
+    finally:
+        lb.stop()

@@ -61,10 +61,9 @@ bool AdminApi::authorised(const net::RequestHead& request) const {
     if (options_.token.empty()) {
         return true;
     }
-    constexpr std::string_view kBearer = "Bearer ";
     const auto header = net::find_header(request.forward_headers, "Authorization");
-    return header && header->starts_with(kBearer) &&
-           net::equal_secrets(header->substr(kBearer.size()), options_.token);
+    const auto token = header ? net::bearer_token(*header) : std::nullopt;
+    return token && net::equal_secrets(*token, options_.token);
 }
 
 asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,

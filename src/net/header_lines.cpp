@@ -1,5 +1,8 @@
 #include "net/header_lines.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include <boost/beast/core/string.hpp>
 
 namespace ringlb::net {
@@ -22,6 +25,24 @@ std::optional<std::string_view> find_header(std::string_view lines, std::string_
         lines.remove_prefix(end + 2);
     }
     return std::nullopt;
+}
+
+std::optional<std::string_view> bearer_token(std::string_view authorization) {
+    constexpr std::string_view kScheme = "bearer";
+    if (authorization.size() <= kScheme.size() || authorization[kScheme.size()] != ' ') {
+        return std::nullopt;
+    }
+    for (std::size_t i = 0; i < kScheme.size(); ++i) {
+        if (std::tolower(static_cast<unsigned char>(authorization[i])) != kScheme[i]) {
+            return std::nullopt;
+        }
+    }
+    std::string_view token = authorization.substr(kScheme.size());
+    token.remove_prefix(std::min(token.find_first_not_of(' '), token.size()));
+    if (token.empty()) {
+        return std::nullopt;
+    }
+    return token;
 }
 
 bool equal_secrets(std::string_view a, std::string_view b) {

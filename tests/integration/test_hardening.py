@@ -114,3 +114,13 @@ def test_a_start_that_fails_stops_every_replica_and_exits_1(tmp_path):
     started = replica_pids(result.stderr)
     assert started, result.stderr
     wait_until(lambda: not any(pid_alive(pid) for pid in started.values()), 10, what="every replica gone")
+
+
+def test_the_bearer_scheme_is_case_insensitive(start_balancer):
+    lb = start_balancer(replicas=1, env={"RINGLB_ADMIN_TOKEN": "s3cret"})
+    payload = json.dumps({"n": 1, "hostnames": ["lower-case"]})
+    assert requests.post(lb.url("/add"), data=payload, headers={"Authorization": "Basic s3cret"},
+                         timeout=20).status_code == 401
+    answer = requests.post(lb.url("/add"), data=payload, headers={"Authorization": "bearer s3cret"}, timeout=20)
+    assert answer.status_code == 200, answer.text
+    assert "lower-case" in answer.json()["message"]["replicas"]

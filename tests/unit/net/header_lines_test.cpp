@@ -16,6 +16,18 @@ TEST(HeaderLines, FindsCaseInsensitively) {
     EXPECT_FALSE(find_header("", "Host"));
 }
 
+TEST(HeaderLines, BearerSchemeIsCaseInsensitive) {
+    EXPECT_EQ(bearer_token("Bearer abc"), "abc");
+    EXPECT_EQ(bearer_token("bearer abc"), "abc");
+    EXPECT_EQ(bearer_token("BEARER abc"), "abc");
+    EXPECT_EQ(bearer_token("Bearer   abc"), "abc");
+    EXPECT_EQ(bearer_token("Bearer"), std::nullopt);
+    EXPECT_EQ(bearer_token("Bearer "), std::nullopt);
+    EXPECT_EQ(bearer_token("Bearerabc"), std::nullopt);
+    EXPECT_EQ(bearer_token("Basic abc"), std::nullopt);
+    EXPECT_EQ(bearer_token(""), std::nullopt);
+}
+
 TEST(HeaderLines, SecretsCompare) {
     EXPECT_TRUE(equal_secrets("abc", "abc"));
     EXPECT_FALSE(equal_secrets("abc", "abd"));

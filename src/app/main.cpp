@@ -1,7 +1,5 @@
 // ringlb: the load balancer. Wires the options, the control plane with its replica driver, and
 // the data plane's server together, and runs them until SIGTERM/SIGINT.
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -12,26 +10,27 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include "common/json_reply.hpp"
+#include "common/log.hpp"
 #include "config/balancer_options.hpp"
-#include "dataplane/balancer_session.hpp"
-#include "controlplane/control_plane.hpp"
 #include "config/descriptor_budget.hpp"
+#include "controlplane/control_plane.hpp"
 #include "controlplane/process_metrics.hpp"
 #include "controlplane/routing_snapshot.hpp"
-#include "dataplane/upstream_exchange.hpp"
 #include "controlplane/state_file.hpp"
+#include "dataplane/balancer_session.hpp"
+#include "dataplane/upstream_exchange.hpp"
 #include "drivers/docker/docker_driver.hpp"
 #include "drivers/process/process_driver.hpp"
 #include "hashing/algorithm.hpp"
 #include "net/http_probe.hpp"
-#include "common/json_reply.hpp"
 #include "net/listener.hpp"
-#include "common/log.hpp"
 #include "net/server.hpp"
 #include "net/termination_signals.hpp"
 #include "net/url.hpp"
@@ -51,7 +50,9 @@ int run_healthcheck(const balancer::BalancerOptions& options) {
     const auto result = net::probe_http_blocking(*url, options.healthcheck_timeout);
     if (!result.ok()) {
         std::cerr << "unhealthy: "
-                  << (result.error ? result.error.message() : "status " + std::to_string(result.status)) << "\n";
+                  << (result.error ? result.error.message()
+                                   : "status " + std::to_string(result.status))
+                  << "\n";
         return 1;
     }
     return 0;
@@ -64,7 +65,8 @@ std::string replica_binary(const balancer::BalancerOptions& options) {
     }
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return (ec ? std::filesystem::path("ringlb-server") : self.parent_path() / "ringlb-server").string();
+    return (ec ? std::filesystem::path("ringlb-server") : self.parent_path() / "ringlb-server")
+        .string();
 }
 
 std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
@@ -76,8 +78,9 @@ std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
                                      " is not there or not executable (see --replica-binary)");
         }
         return std::make_unique<drivers::ProcessDriver>(
-            control, drivers::ProcessDriverOptions{binary, "127.0.0.1", options.replicas.start_timeout,
-                                                   options.replicas.stop_timeout});
+            control,
+            drivers::ProcessDriverOptions{binary, "127.0.0.1", options.replicas.start_timeout,
+                                          options.replicas.stop_timeout});
     }
     drivers::DockerDriverOptions docker;
     docker.socket_path = options.docker.socket;
@@ -90,14 +93,17 @@ std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
 
 // What a client past --max-connections gets before its connection is closed.
 std::string connection_refusal() {
-    const std::string body = net::json_reply("<Error> too many connections, try again later", false);
-    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: " +
+    const std::string body =
+        net::json_reply("<Error> too many connections, try again later", false);
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
+           "application/json\r\nContent-Length: " +
            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
 // /add and /rm change what runs on this machine: say so when anyone who can reach the port
 // may call them.
-void warn_if_admin_is_open(const balancer::BalancerOptions& options, const asio::ip::tcp::endpoint& admin) {
+void warn_if_admin_is_open(const balancer::BalancerOptions& options,
+                           const asio::ip::tcp::endpoint& admin) {
     if (options.admin.token.empty() && !admin.address().is_loopback()) {
         log::warn("admin_api_unprotected",
                   {{"address", net::to_string(admin)},
@@ -158,7 +164,8 @@ int run_balancer(const balancer::BalancerOptions& given) {
         std::error_code ec;
         std::filesystem::create_directories(options.state_dir, ec);
         if (ec) {
-            throw std::runtime_error("cannot create --state-dir " + options.state_dir + ": " + ec.message());
+            throw std::runtime_error("cannot create --state-dir " + options.state_dir + ": " +
+                                     ec.message());
         }
         state_lock.emplace(options.state_dir);
     }
@@ -168,7 +175,8 @@ int run_balancer(const balancer::BalancerOptions& given) {
 
     net::WorkerPool pool(options.threads);
     std::random_device seed;
-    balancer::DataPlane plane{options, balancer::Proxy(options), balancer::AdminApi(control_plane, options.admin), {}};
+    balancer::DataPlane plane{
+        options, balancer::Proxy(options), balancer::AdminApi(control_plane, options.admin), {}};
     plane.workers.reserve(options.threads);
     for (std::size_t i = 0; i < options.threads; ++i) {
         plane.workers.emplace_back(snapshots, options.proxy,
@@ -190,11 +198,13 @@ int run_balancer(const balancer::BalancerOptions& given) {
         admin_server.emplace(
             pool, *net::parse_host_port(*options.admin.listen),
             [&plane](net::Connection& connection, net::WorkerContext& worker) {
-                return balancer::serve_client(connection, worker, plane, balancer::ListenerRole::admin_only);
+                return balancer::serve_client(connection, worker, plane,
+                                              balancer::ListenerRole::admin_only);
             },
             limit);
     }
-    warn_if_admin_is_open(options, admin_server ? admin_server->local_endpoint() : server.local_endpoint());
+    warn_if_admin_is_open(options,
+                          admin_server ? admin_server->local_endpoint() : server.local_endpoint());
     plane.admin.set_process_metrics([&server, &admin_server, &control_plane] {
         balancer::ProcessMetrics m;
         for (const net::Server* s : {&server, admin_server ? &*admin_server : nullptr}) {
@@ -240,7 +250,8 @@ int run_balancer(const balancer::BalancerOptions& given) {
         }
     });
 
-    log::info("starting", {{"driver", driver->kind()}, {"replicas", options.replicas.initial},
+    log::info("starting", {{"driver", driver->kind()},
+                           {"replicas", options.replicas.initial},
                            {"hash", hashing::algorithm_name(options.hash.algorithm)},
                            {"threads", options.threads}});
     try {

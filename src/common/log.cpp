@@ -1,13 +1,12 @@
 #include "common/log.hpp"
 
-#include <unistd.h>
-
 #include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <unistd.h>
 
 namespace ringlb::log {
 
@@ -31,7 +30,8 @@ std::string_view level_name(Level level) {
 }
 
 void append_value(std::string_view value, std::string& out) {
-    const bool plain = !value.empty() && value.find_first_of(" \"=\t\n\\") == std::string_view::npos;
+    const bool plain =
+        !value.empty() && value.find_first_of(" \"=\t\n\\") == std::string_view::npos;
     if (plain) {
         out += value;
         return;
@@ -55,7 +55,9 @@ void append_time(std::string& out) {
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
     // Microseconds: lines are compared with other clocks' readings (a kill, a request) when
     // measuring detection and replacement times, and milliseconds would round those below zero.
-    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1'000'000;
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+        1'000'000;
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     std::array<char, 40> text{};
@@ -74,7 +76,9 @@ Field::Field(std::string_view k, double v) : key(k) {
     value = text.data();
 }
 
-void set_min_level(Level level) { g_min_level.store(level); }
+void set_min_level(Level level) {
+    g_min_level.store(level);
+}
 
 void write(Level level, std::string_view event, std::initializer_list<Field> fields) {
     if (level < g_min_level.load(std::memory_order_relaxed)) {
@@ -101,6 +105,8 @@ void write(Level level, std::string_view event, std::initializer_list<Field> fie
     }
 }
 
-std::uint64_t lost_lines() { return g_lost_lines.load(std::memory_order_relaxed); }
+std::uint64_t lost_lines() {
+    return g_lost_lines.load(std::memory_order_relaxed);
+}
 
 }  // namespace ringlb::log

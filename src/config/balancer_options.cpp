@@ -1,19 +1,18 @@
 #include "config/balancer_options.hpp"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 #include <utility>
 
 #include <CLI/CLI.hpp>
 
 #include "common/cli_duration.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
 #include "hashing/algorithm.hpp"
 #include "hashing/capacity.hpp"
 #include "net/http_limit_options.hpp"
-#include "common/version.hpp"
 #include "net/listener.hpp"
 #include "net/worker_pool.hpp"
 
@@ -229,18 +228,23 @@ constexpr std::int64_t kMaxProbesInFlight = 4;
 // timing out), so it refuses to start. --drain-timeout and --stop-timeout may be zero: no grace.
 void check_positive_durations(const BalancerOptions& o) {
     const std::pair<const char*, Millis> durations[] = {
-        {"--heartbeat-interval", o.health.interval}, {"--heartbeat-timeout", o.health.timeout},
-        {"--start-timeout", o.replicas.start_timeout}, {"--connect-timeout", o.proxy.connect_timeout},
-        {"--response-timeout", o.proxy.response_timeout}, {"--idle-timeout", o.limits.idle_timeout},
-        {"--request-timeout", o.limits.request_timeout}, {"--respawn-backoff-max", o.replicas.backoff_max}};
+        {"--heartbeat-interval", o.health.interval},
+        {"--heartbeat-timeout", o.health.timeout},
+        {"--start-timeout", o.replicas.start_timeout},
+        {"--connect-timeout", o.proxy.connect_timeout},
+        {"--response-timeout", o.proxy.response_timeout},
+        {"--idle-timeout", o.limits.idle_timeout},
+        {"--request-timeout", o.limits.request_timeout},
+        {"--respawn-backoff-max", o.replicas.backoff_max}};
     for (const auto& [flag, value] : durations) {
         if (value <= Millis::zero()) {
             throw CLI::ValidationError(flag, "must be more than 0");
         }
     }
     if (o.replicas.backoff_max < o.replicas.backoff_min) {
-        throw CLI::ValidationError("--respawn-backoff-max",
-                                   "must be at least " + net::format_duration(o.replicas.backoff_min));
+        throw CLI::ValidationError(
+            "--respawn-backoff-max",
+            "must be at least " + net::format_duration(o.replicas.backoff_min));
     }
 }
 
@@ -253,9 +257,11 @@ void fit_max_replicas(BalancerOptions& o, bool given) {
         return;
     }
     const std::string why = "--hash " + std::string(hashing::algorithm_name(o.hash.algorithm)) +
-                            " with these parameters holds at most " + std::to_string(capacity) + " replicas";
+                            " with these parameters holds at most " + std::to_string(capacity) +
+                            " replicas";
     if (given || capacity == 0) {
-        throw CLI::ValidationError("--max-replicas", std::to_string(o.replicas.max) + " does not fit: " + why);
+        throw CLI::ValidationError("--max-replicas",
+                                   std::to_string(o.replicas.max) + " does not fit: " + why);
     }
     log::warn("max_replicas_lowered", {{"from", o.replicas.max}, {"to", capacity}, {"why", why}});
     o.replicas.max = capacity;
@@ -266,12 +272,15 @@ void check_driver_paths(const BalancerOptions& o) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (o.driver == "docker" && !fs::is_socket(o.docker.socket, ec)) {
-        throw CLI::ValidationError("--docker-socket", "'" + o.docker.socket +
-                                                          "' is not a socket (is the Docker engine running?)");
+        throw CLI::ValidationError(
+            "--docker-socket",
+            "'" + o.docker.socket + "' is not a socket (is the Docker engine running?)");
     }
     if (o.driver == "process" && !o.replica_binary.empty() &&
-        (!fs::is_regular_file(o.replica_binary, ec) || ::access(o.replica_binary.c_str(), X_OK) != 0)) {
-        throw CLI::ValidationError("--replica-binary", "'" + o.replica_binary + "' is not an executable file");
+        (!fs::is_regular_file(o.replica_binary, ec) ||
+         ::access(o.replica_binary.c_str(), X_OK) != 0)) {
+        throw CLI::ValidationError("--replica-binary",
+                                   "'" + o.replica_binary + "' is not an executable file");
     }
 }
 
@@ -312,15 +321,16 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
         fit_max_replicas(o, app.count("--max-replicas") > 0);
         o.front.max_connections_given = app.count("--max-connections") > 0;
         if (o.replicas.initial > o.replicas.max) {
-            throw CLI::ValidationError("--replicas", "more than --max-replicas (" +
-                                                         std::to_string(o.replicas.max) + ")");
+            throw CLI::ValidationError(
+                "--replicas", "more than --max-replicas (" + std::to_string(o.replicas.max) + ")");
         }
         if (o.health.timeout > o.health.interval * kMaxProbesInFlight) {
-            throw CLI::ValidationError(
-                "--heartbeat-timeout",
-                net::format_duration(o.health.timeout) + " is more than " + std::to_string(kMaxProbesInFlight) +
-                    " x --heartbeat-interval (" + net::format_duration(o.health.interval) +
-                    "): lower it or raise --heartbeat-interval");
+            throw CLI::ValidationError("--heartbeat-timeout",
+                                       net::format_duration(o.health.timeout) + " is more than " +
+                                           std::to_string(kMaxProbesInFlight) +
+                                           " x --heartbeat-interval (" +
+                                           net::format_duration(o.health.interval) +
+                                           "): lower it or raise --heartbeat-interval");
         }
         check_driver_paths(o);
     } catch (const CLI::ParseError& e) {

@@ -24,7 +24,7 @@ struct HealthOptions {
 
 struct ProxyOptions {
     Millis connect_timeout{1'000};
-    Millis response_timeout{10'000};   // the replica's whole answer
+    Millis response_timeout{10'000};      // the replica's whole answer
     std::uint32_t failover_attempts = 3;  // replicas tried per request (idempotent methods)
     std::uint64_t max_response_bytes = 64ULL * 1024 * 1024;
     std::size_t max_idle_per_replica = 128;  // kept-alive connections per replica per worker
@@ -32,13 +32,13 @@ struct ProxyOptions {
 };
 
 struct ReplicaOptions {
-    std::uint32_t initial = 3;        // N at start
-    std::uint32_t max = 100;          // /add refuses to go past this
-    Millis start_timeout{10'000};     // from start to first passed heartbeat
-    Millis stop_timeout{5'000};       // SIGTERM to SIGKILL for a replica being stopped
-    Millis backoff_min{100};          // respawn delay after the first failure in a row
-    Millis backoff_max{30'000};       // the longest delay between respawns
-    Millis stable_after{10'000};      // up this long: the failure count resets
+    std::uint32_t initial = 3;     // N at start
+    std::uint32_t max = 100;       // /add refuses to go past this
+    Millis start_timeout{10'000};  // from start to first passed heartbeat
+    Millis stop_timeout{5'000};    // SIGTERM to SIGKILL for a replica being stopped
+    Millis backoff_min{100};       // respawn delay after the first failure in a row
+    Millis backoff_max{30'000};    // the longest delay between respawns
+    Millis stable_after{10'000};   // up this long: the failure count resets
 };
 
 struct DockerOptions {
@@ -49,8 +49,8 @@ struct DockerOptions {
 };
 
 struct AdminOptions {
-    std::string token;                // when set, /add and /rm need "Authorization: Bearer <token>"
-    bool token_for_metrics = false;   // ... and /metrics too
+    std::string token;               // when set, /add and /rm need "Authorization: Bearer <token>"
+    bool token_for_metrics = false;  // ... and /metrics too
     std::optional<std::string> listen;  // "HOST:PORT": serve the admin API there, not on --port
     std::uint64_t max_body_bytes = 64 * 1024;
 };

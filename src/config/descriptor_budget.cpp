@@ -18,10 +18,11 @@ DescriptorPlan plan_descriptors(std::uint64_t limit, const DescriptorNeeds& need
         return plan;
     }
     if (needs.max_connections_given) {
-        plan.error = "--max-connections " + std::to_string(needs.max_connections) + " needs " +
-                     std::to_string(needs.max_connections * kDescriptorsPerConnection + plan.reserved) +
-                     " descriptors, but " + limit_text + ": lower it to at most " + std::to_string(fits) +
-                     " or raise the limit";
+        plan.error =
+            "--max-connections " + std::to_string(needs.max_connections) + " needs " +
+            std::to_string(needs.max_connections * kDescriptorsPerConnection + plan.reserved) +
+            " descriptors, but " + limit_text + ": lower it to at most " + std::to_string(fits) +
+            " or raise the limit";
         return plan;
     }
     plan.max_connections = static_cast<std::size_t>(fits);

@@ -30,10 +30,10 @@ inline constexpr std::size_t kReservedPerReplica = 4;
 inline constexpr std::size_t kDescriptorsPerConnection = 2;
 
 struct DescriptorPlan {
-    std::size_t max_connections = 0;  // what to run with
-    std::size_t reserved = 0;         // descriptors kept for everything but connections
-    bool lowered = false;             // max_connections was lowered to fit (log it)
-    std::optional<std::string> error; // cannot run: one line to show, naming the flag
+    std::size_t max_connections = 0;   // what to run with
+    std::size_t reserved = 0;          // descriptors kept for everything but connections
+    bool lowered = false;              // max_connections was lowered to fit (log it)
+    std::optional<std::string> error;  // cannot run: one line to show, naming the flag
 };
 
 // With a --max-connections that does not fit `limit`: refused when it was given, else lowered to

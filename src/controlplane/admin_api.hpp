@@ -23,8 +23,9 @@ net::Response replicas_answer(const std::vector<std::string>& names);
 // worker that read the request; /add and /rm hand the validated change to the control plane and
 // wait for it to be done.
 class AdminApi {
-public:
-    AdminApi(ControlPlane& control, const AdminOptions& options) : control_(control), options_(options) {}
+  public:
+    AdminApi(ControlPlane& control, const AdminOptions& options)
+        : control_(control), options_(options) {}
 
     // Whether `path` (no query) is one of ringlb's own endpoints rather than a replica's.
     static bool is_admin_path(std::string_view path) {
@@ -38,7 +39,7 @@ public:
     // before any request is served.
     void set_process_metrics(ProcessMetricsSource source) { process_metrics_ = std::move(source); }
 
-private:
+  private:
     bool authorised(const net::RequestHead& request) const;
 
     ControlPlane& control_;

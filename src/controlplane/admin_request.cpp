@@ -24,7 +24,9 @@ std::string quoted(std::string_view name) {
     return "'" + shown + (name.size() > kShown ? "...'" : "'");
 }
 
-AdminError error(std::string text) { return {"<Error> " + std::move(text)}; }
+AdminError error(std::string text) {
+    return {"<Error> " + std::move(text)};
+}
 
 std::variant<std::uint32_t, AdminError> parse_n(const json::object& payload) {
     constexpr std::int64_t kLargestN = 1'000'000;
@@ -107,7 +109,8 @@ std::variant<ReplicaChange, AdminError> parse_change(std::string_view body, Chan
 }
 
 std::optional<AdminError> check_add(const ReplicaChange& change,
-                                    const std::vector<std::string>& current, std::size_t max_replicas) {
+                                    const std::vector<std::string>& current,
+                                    std::size_t max_replicas) {
     for (const std::string& name : change.hostnames) {
         if (std::find(current.begin(), current.end(), name) != current.end()) {
             return error("hostname " + quoted(name) + " is already in use");

@@ -30,7 +30,8 @@ std::variant<ReplicaChange, AdminError> parse_change(std::string_view body, Chan
 // The checks of an /add against the current replica names: none of the new names may be taken,
 // and the total may not pass max_replicas. Returns an error or nothing.
 std::optional<AdminError> check_add(const ReplicaChange& change,
-                                    const std::vector<std::string>& current, std::size_t max_replicas);
+                                    const std::vector<std::string>& current,
+                                    std::size_t max_replicas);
 
 // The checks of an /rm: every named replica exists, and n is at most the number of replicas.
 std::optional<AdminError> check_remove(const ReplicaChange& change,

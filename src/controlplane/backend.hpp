@@ -16,11 +16,13 @@ namespace ringlb::balancer {
 // load + store instead of an atomic add: with one writer nothing is lost, and it costs a plain
 // increment instead of a locked instruction on the request path.
 class WorkerCounter {
-public:
-    void add(std::uint64_t n) { value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+  public:
+    void add(std::uint64_t n) {
+        value_.store(value_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
     std::uint64_t get() const { return value_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     std::atomic<std::uint64_t> value_{0};
 };
 
@@ -42,7 +44,7 @@ struct alignas(64) ReplicaCounters {
 // counters. Shared between the control plane, which owns its lifecycle, and every worker. A
 // respawned replica is a new Backend (new name, new address, same server ID).
 class Backend {
-public:
+  public:
     Backend(std::string name, std::uint32_t server_id, boost::asio::ip::tcp::endpoint endpoint,
             std::size_t workers);
 
@@ -63,7 +65,7 @@ public:
     // Requests being served right now, for bounded loads. Shared by all workers.
     std::atomic<std::uint32_t>& in_flight() { return in_flight_; }
 
-private:
+  private:
     std::string name_;
     std::uint32_t server_id_;
     boost::asio::ip::tcp::endpoint endpoint_;

@@ -108,11 +108,13 @@ std::vector<WantedReplica> ControlPlane::wanted_at_start(const std::vector<Repli
         if (auto table = MembershipStore::restore_table(options_.hash, *saved)) {
             registry_.restore_table(std::move(table));
         }
-        log::info("state_restored", {{"replicas", saved->replicas.size()}, {"dir", options_.state_dir}});
+        log::info("state_restored",
+                  {{"replicas", saved->replicas.size()}, {"dir", options_.state_dir}});
         if (saved->replicas.size() != options_.replicas.initial) {
-            log::warn("replicas_flag_ignored", {{"replicas", options_.replicas.initial},
-                                                {"saved", saved->replicas.size()},
-                                                {"why", "the membership saved in --state-dir wins"}});
+            log::warn("replicas_flag_ignored",
+                      {{"replicas", options_.replicas.initial},
+                       {"saved", saved->replicas.size()},
+                       {"why", "the membership saved in --state-dir wins"}});
         }
         return saved->replicas;
     }

@@ -10,7 +10,7 @@ namespace ringlb::balancer {
 // probe outcomes and acts on the transitions it reports. A new replica starts `unknown`: it is
 // not routed to until it has passed `rise` probes.
 class HealthState {
-public:
+  public:
     enum class Status { unknown, up, down };
 
     explicit HealthState(HealthThresholds thresholds) : thresholds_(thresholds) {}
@@ -25,7 +25,7 @@ public:
     Status status() const { return status_; }
     bool is_up() const { return status_ == Status::up; }
 
-private:
+  private:
     HealthThresholds thresholds_;
     Status status_ = Status::unknown;
     std::uint32_t successes_ = 0;

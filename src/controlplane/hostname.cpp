@@ -18,7 +18,8 @@ bool is_alnum(char c) {
 }  // namespace
 
 bool is_valid_hostname(std::string_view name) {
-    if (name.size() < kMinHostnameLength || name.size() > kMaxHostnameLength || !is_alnum(name.front())) {
+    if (name.size() < kMinHostnameLength || name.size() > kMaxHostnameLength ||
+        !is_alnum(name.front())) {
         return false;
     }
     return std::all_of(name.begin(), name.end(),

@@ -1,8 +1,7 @@
 #include "controlplane/membership_registry.hpp"
 
-#include <stdexcept>
-
 #include <algorithm>
+#include <stdexcept>
 
 #include "controlplane/hostname.hpp"
 #include "controlplane/invariant.hpp"
@@ -114,7 +113,8 @@ const std::shared_ptr<const hashing::Table>& MembershipRegistry::table() {
     return table_;
 }
 
-std::optional<std::string> MembershipRegistry::table_refuses(const std::vector<std::uint32_t>& added) const {
+std::optional<std::string> MembershipRegistry::table_refuses(
+    const std::vector<std::uint32_t>& added) const {
     std::vector<hashing::Member> members;
     members.reserve(slots_.size() + added.size());
     for (const Slot& slot : slots_) {

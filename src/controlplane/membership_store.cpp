@@ -2,8 +2,8 @@
 
 #include <stdexcept>
 
-#include "hashing/table_owners.hpp"
 #include "common/log.hpp"
+#include "hashing/table_owners.hpp"
 
 namespace ringlb::balancer {
 
@@ -41,7 +41,8 @@ void MembershipStore::save(const std::vector<WantedReplica>& replicas,
         return;
     }
     try {
-        save_state(dir_, SavedState{replicas, table ? hashing::export_slot_owners(*table) : std::vector<std::uint32_t>{}});
+        save_state(dir_, SavedState{replicas, table ? hashing::export_slot_owners(*table)
+                                                    : std::vector<std::uint32_t>{}});
         saved_replicas_ = replicas;
         saved_table_ = table;
     } catch (const std::exception& e) {

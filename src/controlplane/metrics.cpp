@@ -62,20 +62,24 @@ std::string render_metrics(const RoutingSnapshot& snapshot) {
     const auto shares = snapshot.table->stats().shares;
     const auto& members = snapshot.table->members();
 
-    help(out, "ringlb_replica_up", "gauge", "1 while the replica passes its heartbeats and gets traffic.");
+    help(out, "ringlb_replica_up", "gauge",
+         "1 while the replica passes its heartbeats and gets traffic.");
     for (const auto& backend : snapshot.backends) {
         if (backend) {
-            out += "ringlb_replica_up{" + labels(*backend) + "} " + (backend->is_up() ? "1" : "0") + "\n";
+            out += "ringlb_replica_up{" + labels(*backend) + "} " + (backend->is_up() ? "1" : "0") +
+                   "\n";
         }
     }
-    help(out, "ringlb_replica_restarts_total", "counter", "Replacements of the replica with this server ID.");
+    help(out, "ringlb_replica_restarts_total", "counter",
+         "Replacements of the replica with this server ID.");
     for (std::size_t i = 0; i < members.size(); ++i) {
         out += "ringlb_replica_restarts_total{id=\"" + std::to_string(members[i].id) + "\"} " +
                std::to_string(snapshot.restarts[i]) + "\n";
     }
     help(out, "ringlb_ring_share", "gauge", "Fraction of the hash table owned by the server ID.");
     for (std::size_t i = 0; i < members.size(); ++i) {
-        out += "ringlb_ring_share{id=\"" + std::to_string(members[i].id) + "\"} " + number(shares[i]) + "\n";
+        out += "ringlb_ring_share{id=\"" + std::to_string(members[i].id) + "\"} " +
+               number(shares[i]) + "\n";
     }
     help(out, "ringlb_requests_total", "counter", "Answers passed on from the replica.");
     std::string failures;
@@ -87,7 +91,8 @@ std::string render_metrics(const RoutingSnapshot& snapshot) {
         const Totals totals = sum(*backend);
         const std::string l = labels(*backend);
         out += "ringlb_requests_total{" + l + "} " + std::to_string(totals.requests) + "\n";
-        failures += "ringlb_request_failures_total{" + l + "} " + std::to_string(totals.failures) + "\n";
+        failures +=
+            "ringlb_request_failures_total{" + l + "} " + std::to_string(totals.failures) + "\n";
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < totals.buckets.size(); ++i) {
             cumulative += totals.buckets[i];
@@ -97,12 +102,14 @@ std::string render_metrics(const RoutingSnapshot& snapshot) {
         }
         latency += "ringlb_request_duration_seconds_sum{" + l + "} " +
                    number(static_cast<double>(totals.micros) / 1e6) + "\n";
-        latency += "ringlb_request_duration_seconds_count{" + l + "} " + std::to_string(totals.requests) + "\n";
+        latency += "ringlb_request_duration_seconds_count{" + l + "} " +
+                   std::to_string(totals.requests) + "\n";
     }
     help(out, "ringlb_request_failures_total", "counter",
          "Attempts on the replica that got no usable answer (refused, reset, timed out).");
     out += failures;
-    help(out, "ringlb_request_duration_seconds", "histogram", "Time from sending a request to the replica to its whole answer.");
+    help(out, "ringlb_request_duration_seconds", "histogram",
+         "Time from sending a request to the replica to its whole answer.");
     out += latency;
     return out;
 }

@@ -11,7 +11,8 @@ ProbeOutcome judge_probe(const net::ProbeResult& result) {
         return {ProbeVerdict::passed, {}};
     }
     if (result.error) {
-        return {net::is_local_resource_error(result.error) ? ProbeVerdict::local_failure : ProbeVerdict::failed,
+        return {net::is_local_resource_error(result.error) ? ProbeVerdict::local_failure
+                                                           : ProbeVerdict::failed,
                 result.error.message()};
     }
     return {ProbeVerdict::failed, "status " + std::to_string(result.status)};

@@ -1,14 +1,14 @@
 #include "controlplane/process_metrics.hpp"
 
-#include <sys/resource.h>
-
 #include <filesystem>
+#include <sys/resource.h>
 
 namespace ringlb::balancer {
 
 namespace {
 
-void metric(std::string& out, const char* name, const char* type, const char* help, const std::string& sample) {
+void metric(std::string& out, const char* name, const char* type, const char* help,
+            const std::string& sample) {
     out += "# HELP ";
     out += name;
     out += ' ';
@@ -32,16 +32,22 @@ std::string render_process_metrics(const ProcessMetrics& m) {
     metric(out, "ringlb_client_connections", "gauge", "Client connections open now.",
            line("ringlb_client_connections", m.client_connections));
     metric(out, "ringlb_connections_refused_total", "counter",
-           "Client connections answered 503 and closed: past --max-connections, or while out of descriptors.",
+           "Client connections answered 503 and closed: past --max-connections, or while out of "
+           "descriptors.",
            line("ringlb_connections_refused_total{reason=\"limit\"}", m.refused_over_limit) +
-               line("ringlb_connections_refused_total{reason=\"descriptors\"}", m.refused_no_descriptor));
-    metric(out, "ringlb_out_of_descriptors", "gauge", "1 while accepts fail for want of descriptors.",
+               line("ringlb_connections_refused_total{reason=\"descriptors\"}",
+                    m.refused_no_descriptor));
+    metric(out, "ringlb_out_of_descriptors", "gauge",
+           "1 while accepts fail for want of descriptors.",
            line("ringlb_out_of_descriptors", m.out_of_descriptors ? 1 : 0));
-    metric(out, "ringlb_open_files", "gauge", "Descriptors ringlb has open.", line("ringlb_open_files", m.open_files));
-    metric(out, "ringlb_open_files_limit", "gauge", "The most descriptors ringlb may open (RLIMIT_NOFILE).",
+    metric(out, "ringlb_open_files", "gauge", "Descriptors ringlb has open.",
+           line("ringlb_open_files", m.open_files));
+    metric(out, "ringlb_open_files_limit", "gauge",
+           "The most descriptors ringlb may open (RLIMIT_NOFILE).",
            line("ringlb_open_files_limit", m.open_files_limit));
     metric(out, "ringlb_local_failures_total", "counter",
-           "Heartbeats and upstream connects that could not be attempted for want of ringlb's own resources; "
+           "Heartbeats and upstream connects that could not be attempted for want of ringlb's own "
+           "resources; "
            "they count against no replica.",
            line("ringlb_local_failures_total{what=\"probe\"}", m.probe_local_failures) +
                line("ringlb_local_failures_total{what=\"connect\"}", m.connect_local_failures));
@@ -53,7 +59,8 @@ std::string render_process_metrics(const ProcessMetrics& m) {
 std::uint64_t count_open_files() {
     std::error_code ec;
     std::uint64_t count = 0;
-    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) {
+    for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end;
+         it.increment(ec)) {
         ++count;
     }
     return count > 0 ? count - 1 : 0;  // less the iterator's own

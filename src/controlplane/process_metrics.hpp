@@ -10,15 +10,15 @@ namespace ringlb::balancer {
 // and the failures that are ringlb's own (out of descriptors or memory), read when /metrics is
 // asked for.
 struct ProcessMetrics {
-    std::uint64_t client_connections = 0;     // open now, every listener
-    std::uint64_t refused_over_limit = 0;     // past --max-connections, answered 503
-    std::uint64_t refused_no_descriptor = 0;  // while out of descriptors, answered 503
-    bool out_of_descriptors = false;          // the last accept failed for want of descriptors
-    std::uint64_t open_files = 0;             // descriptors in use
-    std::uint64_t open_files_limit = 0;       // RLIMIT_NOFILE's soft limit
-    std::uint64_t probe_local_failures = 0;   // heartbeats that could not be attempted
-    std::uint64_t connect_local_failures = 0; // upstream connects that could not be attempted
-    std::uint64_t log_lines_lost = 0;         // stderr's reader took them not
+    std::uint64_t client_connections = 0;      // open now, every listener
+    std::uint64_t refused_over_limit = 0;      // past --max-connections, answered 503
+    std::uint64_t refused_no_descriptor = 0;   // while out of descriptors, answered 503
+    bool out_of_descriptors = false;           // the last accept failed for want of descriptors
+    std::uint64_t open_files = 0;              // descriptors in use
+    std::uint64_t open_files_limit = 0;        // RLIMIT_NOFILE's soft limit
+    std::uint64_t probe_local_failures = 0;    // heartbeats that could not be attempted
+    std::uint64_t connect_local_failures = 0;  // upstream connects that could not be attempted
+    std::uint64_t log_lines_lost = 0;          // stderr's reader took them not
 };
 
 using ProcessMetricsSource = std::function<ProcessMetrics()>;

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "controlplane/backend.hpp"
@@ -27,14 +27,14 @@ struct RoutingSnapshot {
 // version on each request and take the mutex only when it moved (RCU-like), so routing takes no
 // lock in the steady state.
 class SnapshotStore {
-public:
+  public:
     SnapshotStore();
 
     void publish(std::shared_ptr<const RoutingSnapshot> snapshot);
     std::shared_ptr<const RoutingSnapshot> load() const;
     std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
-private:
+  private:
     mutable std::mutex mutex_;
     std::shared_ptr<const RoutingSnapshot> current_;
     std::atomic<std::uint64_t> version_{0};
@@ -50,10 +50,12 @@ class SnapshotReader {
         std::size_t users = 0;
     };
 
-public:
+  public:
     class Lease {
-    public:
-        Lease(SnapshotReader& reader, Held& held) : reader_(&reader), held_(&held) { ++held_->users; }
+      public:
+        Lease(SnapshotReader& reader, Held& held) : reader_(&reader), held_(&held) {
+            ++held_->users;
+        }
         Lease(Lease&& other) noexcept
             : reader_(other.reader_), held_(std::exchange(other.held_, nullptr)) {}
         Lease(const Lease&) = delete;
@@ -67,7 +69,7 @@ public:
         const RoutingSnapshot& operator*() const { return *held_->snapshot; }
         const RoutingSnapshot* operator->() const { return held_->snapshot.get(); }
 
-    private:
+      private:
         SnapshotReader* reader_;
         Held* held_;
     };
@@ -80,7 +82,7 @@ public:
     // The version of the newest snapshot this reader has seen.
     std::uint64_t seen_version() const { return seen_; }
 
-private:
+  private:
     void release(Held& held);
 
     const SnapshotStore& store_;

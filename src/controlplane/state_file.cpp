@@ -1,17 +1,16 @@
 #include "controlplane/state_file.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -29,7 +28,9 @@ namespace {
 
 constexpr std::int64_t kVersion = 1;
 
-std::string state_path(const std::string& dir) { return dir + "/state.json"; }
+std::string state_path(const std::string& dir) {
+    return dir + "/state.json";
+}
 
 [[noreturn]] void invalid(const std::string& path, const std::string& why) {
     throw std::runtime_error("state file " + path + " is not valid (" + why +
@@ -101,11 +102,13 @@ std::optional<SavedState> load_state(const std::string& dir) {
         const json::object* entry = item.if_object();
         const json::value* name = entry ? entry->if_contains("name") : nullptr;
         const json::value* id = entry ? entry->if_contains("id") : nullptr;
-        if (name == nullptr || !name->is_string() || !is_valid_hostname(name->get_string()) || id == nullptr ||
-            !id->is_int64() || id->get_int64() < 1 || id->get_int64() > 0xFFFFFFFFLL) {
+        if (name == nullptr || !name->is_string() || !is_valid_hostname(name->get_string()) ||
+            id == nullptr || !id->is_int64() || id->get_int64() < 1 ||
+            id->get_int64() > 0xFFFFFFFFLL) {
             invalid(path, "each replica needs a valid 'name' and a positive integer 'id'");
         }
-        WantedReplica replica{std::string(name->get_string()), static_cast<std::uint32_t>(id->get_int64())};
+        WantedReplica replica{std::string(name->get_string()),
+                              static_cast<std::uint32_t>(id->get_int64())};
         if (!names.insert(replica.name).second || !ids.insert(replica.server_id).second) {
             invalid(path, "replica names and ids must be unique");
         }
@@ -117,7 +120,8 @@ std::optional<SavedState> load_state(const std::string& dir) {
             invalid(path, "'table' is not a list");
         }
         for (const json::value& owner : table->get_array()) {
-            if (!owner.is_int64() || !ids.contains(static_cast<std::uint32_t>(owner.get_int64())) || owner.get_int64() < 1) {
+            if (!owner.is_int64() || !ids.contains(static_cast<std::uint32_t>(owner.get_int64())) ||
+                owner.get_int64() < 1) {
                 invalid(path, "'table' names a server id that is not a replica");
             }
             owners.push_back(static_cast<std::uint32_t>(owner.get_int64()));

@@ -40,13 +40,13 @@ void save_state(const std::string& dir, const SavedState& state);
 // kernel drops it when the process ends, however it ends). The constructor throws
 // std::runtime_error with one line to show when another process holds it or it cannot be taken.
 class StateDirLock {
-public:
+  public:
     explicit StateDirLock(const std::string& dir);
     ~StateDirLock();
     StateDirLock(const StateDirLock&) = delete;
     StateDirLock& operator=(const StateDirLock&) = delete;
 
-private:
+  private:
     int fd_ = -1;
 };
 

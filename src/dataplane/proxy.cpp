@@ -143,8 +143,8 @@ void append_reply(const std::optional<LastTry>& last, const ProxyBuffers& buffer
                          date, keep_alive, out);
             return;
         case ClientReply::overloaded:
-            append_error(http::status::service_unavailable, "<Error> too many connections, try again later",
-                         date, keep_alive, out);
+            append_error(http::status::service_unavailable,
+                         "<Error> too many connections, try again later", date, keep_alive, out);
             return;
         case ClientReply::bad_gateway:
             append_error(http::status::bad_gateway,

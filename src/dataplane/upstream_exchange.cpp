@@ -1,7 +1,6 @@
 #include "dataplane/upstream_exchange.hpp"
 
 #include <atomic>
-
 #include <optional>
 #include <vector>
 
@@ -193,8 +192,9 @@ asio::awaitable<Opened> open(net::WorkerContext& worker, UpstreamPool& pool,
     }
     auto connected = co_await connect(worker, target.endpoint, options.connect_timeout);
     if (!connected.connection) {
-        const auto outcome = net::is_local_resource_error(connected.error) ? ExchangeOutcome::local_failure
-                                                                            : ExchangeOutcome::unreachable;
+        const auto outcome = net::is_local_resource_error(connected.error)
+                                 ? ExchangeOutcome::local_failure
+                                 : ExchangeOutcome::unreachable;
         co_return Opened{nullptr, true, ExchangeResult{outcome, connected.error}};
     }
     pool.lend_buffer(*connected.connection);
@@ -261,8 +261,12 @@ namespace {
 std::atomic<std::uint64_t> g_upstream_local_failures{0};
 }  // namespace
 
-void count_upstream_local_failure() { g_upstream_local_failures.fetch_add(1, std::memory_order_relaxed); }
+void count_upstream_local_failure() {
+    g_upstream_local_failures.fetch_add(1, std::memory_order_relaxed);
+}
 
-std::uint64_t upstream_local_failures() { return g_upstream_local_failures.load(std::memory_order_relaxed); }
+std::uint64_t upstream_local_failures() {
+    return g_upstream_local_failures.load(std::memory_order_relaxed);
+}
 
 }  // namespace ringlb::balancer

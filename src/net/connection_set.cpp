@@ -47,7 +47,8 @@ void ConnectionSet::expire(Clock::time_point now, bool force) {
             entry.timed_out = true;
             entry.deadline = Clock::time_point::max();
             entry.socket->cancel(ignored);
-        } else if (entry.idle && entry.parkable && !entry.park_requested && now - entry.idle_since >= 2 * tick_) {
+        } else if (entry.idle && entry.parkable && !entry.park_requested &&
+                   now - entry.idle_since >= 2 * tick_) {
             // Two ticks, not one: a client that paused just before a tick is not parked. Only
             // connections that have begun a request: a client that has never sent a byte would
             // wake its parked socket at once (the reactor has not yet seen a short read there),
@@ -68,7 +69,8 @@ void ConnectionSet::refresh_clock() {
     std::tm utc{};
     gmtime_r(&second, &utc);
     std::array<char, 64> text{};
-    const std::size_t n = std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    const std::size_t n =
+        std::strftime(text.data(), text.size(), "%a, %d %b %Y %H:%M:%S GMT", &utc);
     date_.assign(text.data(), n);
 }
 

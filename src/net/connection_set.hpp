@@ -29,8 +29,9 @@ using Clock = std::chrono::steady_clock;
 // while writing a deadline into the entry costs nothing. The price is precision: a deadline fires
 // up to one tick late.
 class ConnectionSet {
-public:
-    using Hook = boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+  public:
+    using Hook = boost::intrusive::list_base_hook<
+        boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
 
     // One per live connection; lives beside the connection's socket and unlinks itself when
     // destroyed.
@@ -39,10 +40,10 @@ public:
         boost::asio::ip::tcp::socket* socket;
         Clock::time_point deadline = Clock::time_point::max();
         Clock::time_point idle_since;  // when it last began waiting for a request
-        bool idle = false;              // between requests: safe to close when draining
-        bool timed_out = false;         // set when the ticker cancelled it for passing its deadline
-        bool parkable = false;          // has begun a request (so its last read came back short)
-        bool park_requested = false;    // set when the ticker cancelled its read for idling long
+        bool idle = false;             // between requests: safe to close when draining
+        bool timed_out = false;        // set when the ticker cancelled it for passing its deadline
+        bool parkable = false;         // has begun a request (so its last read came back short)
+        bool park_requested = false;   // set when the ticker cancelled its read for idling long
     };
 
     ConnectionSet(boost::asio::io_context& ctx, Clock::duration tick);
@@ -64,7 +65,7 @@ public:
     // The current time as an HTTP Date header value, refreshed once per tick.
     std::string_view http_date() const { return date_; }
 
-private:
+  private:
     void refresh_clock();
     void expire(Clock::time_point now, bool force);
 
@@ -81,7 +82,7 @@ private:
 
 // Registers an entry for the lifetime of a connection.
 class TrackedConnection {
-public:
+  public:
     TrackedConnection(ConnectionSet& set, boost::asio::ip::tcp::socket& socket)
         : set_(set), entry_(socket) {
         entry_.idle_since = set_.now();
@@ -112,7 +113,7 @@ public:
         entry_.deadline = entry_.idle_since + timeout;
     }
 
-private:
+  private:
     ConnectionSet& set_;
     ConnectionSet::Entry entry_;
 };

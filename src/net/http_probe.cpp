@@ -29,21 +29,26 @@ asio::awaitable<ProbeResult> probe_http(tcp::endpoint endpoint, std::string host
     beast::tcp_stream stream(co_await asio::this_coro::executor);
     stream.expires_after(timeout);
     ProbeResult result;
-    if (auto [ec] = co_await stream.async_connect(endpoint, asio::as_tuple(asio::use_awaitable)); ec) {
+    if (auto [ec] = co_await stream.async_connect(endpoint, asio::as_tuple(asio::use_awaitable));
+        ec) {
         result.error = ec;
         co_return result;
     }
     http::request<http::empty_body> request{http::verb::get, target, 11};
     request.set(http::field::host, host);
     request.set(http::field::connection, "close");
-    if (auto [ec, n] = co_await http::async_write(stream, request, asio::as_tuple(asio::use_awaitable)); ec) {
+    if (auto [ec, n] =
+            co_await http::async_write(stream, request, asio::as_tuple(asio::use_awaitable));
+        ec) {
         result.error = ec;
         co_return result;
     }
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(kProbeBodyLimit);
-    if (auto [ec, n] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable)); ec) {
+    if (auto [ec, n] =
+            co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        ec) {
         result.error = ec;
         co_return result;
     }

@@ -50,8 +50,8 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
     bool keep_alive = true;
     while (keep_alive && !worker.connections.draining()) {
         RequestParser parser(request, key_header, keep_headers);
-        const auto read_ec = co_await read_request(connection.socket, buffer, parser, connection.tracked,
-                                                   limits, out);
+        const auto read_ec = co_await read_request(connection.socket, buffer, parser,
+                                                   connection.tracked, limits, out);
         if (went_idle(read_ec)) {
             co_return SessionEnd::idle;
         }

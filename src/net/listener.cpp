@@ -1,10 +1,9 @@
 #include "net/listener.hpp"
 
-#include <sys/socket.h>
-
 #include <cerrno>
 #include <charconv>
 #include <stdexcept>
+#include <sys/socket.h>
 
 #include <boost/asio/detail/socket_option.hpp>
 
@@ -83,7 +82,8 @@ std::optional<tcp::endpoint> parse_host_port(std::string_view text) {
     }
     const std::string_view port_text = text.substr(colon + 1);
     unsigned port = 0;
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc() || end != port_text.data() + port_text.size() || port > 65535) {
         return std::nullopt;
     }
@@ -114,7 +114,8 @@ bool is_local_resource_error(const boost::system::error_code& ec) {
 
 std::string to_string(const tcp::endpoint& endpoint) {
     const auto address = endpoint.address();
-    const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+    const std::string host =
+        address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
     return host + ":" + std::to_string(endpoint.port());
 }
 

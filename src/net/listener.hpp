@@ -39,8 +39,9 @@ std::string to_string(const boost::asio::ip::tcp::endpoint& endpoint);
 // loop pauses briefly instead of spinning; on_accepted_again() is called at the first accept that
 // works after that.
 template <class OnAccept, class OnExhausted, class OnAcceptedAgain>
-boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor, OnAccept on_accept,
-                                         OnExhausted on_exhausted, OnAcceptedAgain on_accepted_again);
+boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
+                                         OnAccept on_accept, OnExhausted on_exhausted,
+                                         OnAcceptedAgain on_accepted_again);
 
 // True for the errors that say this process (or the system) is out of a resource, as opposed to
 // a failure of the peer: EMFILE, ENFILE, ENOBUFS, ENOMEM.

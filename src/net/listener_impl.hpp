@@ -11,13 +11,15 @@ namespace ringlb::net {
 inline constexpr std::chrono::milliseconds kAcceptRetryPause{50};
 
 template <class OnAccept, class OnExhausted, class OnAcceptedAgain>
-boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor, OnAccept on_accept,
-                                         OnExhausted on_exhausted, OnAcceptedAgain on_accepted_again) {
+boost::asio::awaitable<void> accept_loop(boost::asio::ip::tcp::acceptor& acceptor,
+                                         OnAccept on_accept, OnExhausted on_exhausted,
+                                         OnAcceptedAgain on_accepted_again) {
     namespace asio = boost::asio;
     asio::ip::tcp::endpoint peer;  // filled by accept4 itself: no getpeername later
     bool exhausted = false;
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(peer, asio::as_tuple(asio::use_awaitable));
+        auto [ec, socket] =
+            co_await acceptor.async_accept(peer, asio::as_tuple(asio::use_awaitable));
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) {
             co_return;
         }

@@ -26,9 +26,8 @@ namespace ringlb::net {
 // and `unsent` cleared, before the reader waits for the client; a failed write is returned like a
 // failed read.
 boost::asio::awaitable<boost::system::error_code> read_request(
-    boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer,
-    RequestParser& parser, TrackedConnection& tracked, const HttpLimits& limits,
-    std::string& unsent);
+    boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer, RequestParser& parser,
+    TrackedConnection& tracked, const HttpLimits& limits, std::string& unsent);
 
 // True when read_request gave up waiting for a next request that had not begun (see above).
 bool went_idle(const boost::system::error_code& ec);

@@ -1,6 +1,5 @@
 #include "net/response.hpp"
 
-
 namespace ringlb::net {
 
 void serialize(const Response& response, std::string_view date, bool keep_alive, bool head_only,

@@ -1,9 +1,8 @@
 #pragma once
 
+#include <ostream>  // boost/beast/http/status.hpp uses std::ostream without including it
 #include <string>
 #include <string_view>
-
-#include <ostream>  // boost/beast/http/status.hpp uses std::ostream without including it
 
 #include <boost/beast/http/status.hpp>
 

@@ -15,7 +15,9 @@ void ResponseHead::clear() {
     body.clear();
 }
 
-ResponseParser::ResponseParser(ResponseHead& head) : head_(head) { head_.clear(); }
+ResponseParser::ResponseParser(ResponseHead& head) : head_(head) {
+    head_.clear();
+}
 
 void ResponseParser::on_request_impl(http::verb, string_view, string_view, int, error_code& ec) {
     ec = http::error::bad_version;  // a response parser never sees a request line

@@ -22,10 +22,10 @@ struct ResponseHead {
 // An HTTP/1.1 response parser over Beast's basic_parser that keeps only a ResponseHead. One per
 // answer. For answers to HEAD requests call skip(true) so no body is expected.
 class ResponseParser final : public boost::beast::http::basic_parser<false> {
-public:
+  public:
     explicit ResponseParser(ResponseHead& head);
 
-private:
+  private:
     using error_code = boost::system::error_code;
     using string_view = boost::beast::string_view;
 

@@ -1,18 +1,17 @@
 #include "net/server.hpp"
 
+#include <exception>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <exception>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 
+#include "common/log.hpp"
 #include "net/edge_read.hpp"
 #include "net/listener.hpp"
-#include "common/log.hpp"
 
 namespace ringlb::net {
 
@@ -43,7 +42,7 @@ void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
 // A descriptor held back for the moment the process runs out: freed, it lets the listener accept
 // one waiting client to answer it. /dev/null, opened again right after.
 class SpareDescriptor {
-public:
+  public:
     SpareDescriptor() { reopen(); }
     ~SpareDescriptor() { release(); }
     SpareDescriptor(const SpareDescriptor&) = delete;
@@ -63,7 +62,7 @@ public:
         return fd_ >= 0;
     }
 
-private:
+  private:
     int fd_ = -1;
 };
 
@@ -76,13 +75,14 @@ struct Server::Worker {
     SpareDescriptor spare;
 };
 
-Server::Server(WorkerPool& pool, const tcp::endpoint& endpoint, Session session, ConnectionLimit limit)
+Server::Server(WorkerPool& pool, const tcp::endpoint& endpoint, Session session,
+               ConnectionLimit limit)
     : session_(std::move(session)),
       limit_(std::move(limit)),
       local_endpoint_(claim_port(pool.context(0), endpoint)) {
     for (std::size_t i = 0; i < pool.size(); ++i) {
-        workers_.push_back(std::make_unique<Worker>(pool.context(i), i,
-                                                    open_listener(pool.context(i), local_endpoint_)));
+        workers_.push_back(std::make_unique<Worker>(
+            pool.context(i), i, open_listener(pool.context(i), local_endpoint_)));
     }
 }
 
@@ -121,7 +121,8 @@ void Server::accept(tcp::socket socket, const tcp::endpoint& peer, WorkerContext
 
 void Server::refuse_waiting(Worker& worker) {
     if (!in_pressure_.exchange(true)) {
-        log::warn("descriptors_exhausted", {{"open_connections", open_.load(std::memory_order_relaxed)}});
+        log::warn("descriptors_exhausted",
+                  {{"open_connections", open_.load(std::memory_order_relaxed)}});
     }
     // Every listener's backlog, not only this worker's: another worker may have lost its spare
     // descriptor to a thread that took the number while it was free.
@@ -146,7 +147,8 @@ bool Server::refuse_backlog(SpareDescriptor& spare, int listener) {
         if (fd < 0) {
             return spare.reopen();  // the backlog is empty (or the number was taken)
         }
-        [[maybe_unused]] const auto sent = ::send(fd, limit_.refusal.data(), limit_.refusal.size(), MSG_NOSIGNAL);
+        [[maybe_unused]] const auto sent =
+            ::send(fd, limit_.refusal.data(), limit_.refusal.size(), MSG_NOSIGNAL);
         ::close(fd);
         refused_no_descriptor_.fetch_add(1, std::memory_order_relaxed);
     }
@@ -155,7 +157,8 @@ bool Server::refuse_backlog(SpareDescriptor& spare, int listener) {
 
 void Server::leave_pressure() {
     if (in_pressure_.exchange(false)) {
-        log::info("descriptors_available", {{"refused_so_far", refused_no_descriptor_.load(std::memory_order_relaxed)}});
+        log::info("descriptors_available",
+                  {{"refused_so_far", refused_no_descriptor_.load(std::memory_order_relaxed)}});
     }
 }
 
@@ -179,7 +182,8 @@ void Server::hold(std::unique_ptr<Connection> connection, WorkerContext& context
         return;
     }
     Connection& held = *connection;
-    auto on_readable = [this, &context, owned = std::move(connection)](const boost::system::error_code& ec) mutable {
+    auto on_readable = [this, &context, owned = std::move(connection)](
+                           const boost::system::error_code& ec) mutable {
         // Cancelled: its idle timeout passed or the server is draining.
         if (ec || owned->tracked.entry().timed_out || context.connections.draining()) {
             close(std::move(owned));

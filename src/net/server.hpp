@@ -3,8 +3,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -28,7 +28,8 @@ struct WorkerContext {
 // A client connection as the server holds it: the socket, the client's address and its entry in
 // the worker's ConnectionSet. A session borrows it while it serves requests.
 struct Connection {
-    Connection(boost::asio::ip::tcp::socket s, const boost::asio::ip::tcp::endpoint& from, ConnectionSet& set)
+    Connection(boost::asio::ip::tcp::socket s, const boost::asio::ip::tcp::endpoint& from,
+               ConnectionSet& set)
         : socket(std::move(s)), peer(from), tracked(set, socket) {}
 
     boost::asio::ip::tcp::socket socket;
@@ -55,7 +56,7 @@ class SpareDescriptor;
 // A TCP server over a WorkerPool: one SO_REUSEPORT listener per worker, each connection served
 // by `session` on the worker that accepted it, deadlines enforced per worker, graceful drain.
 class Server {
-public:
+  public:
     using Session = std::function<boost::asio::awaitable<SessionEnd>(Connection&, WorkerContext&)>;
 
     // Binds every worker's listener (throws std::runtime_error when it cannot). With port 0 the
@@ -72,7 +73,9 @@ public:
     // Connections refused so far for passing the limit.
     std::uint64_t refused_connections() const { return refused_.load(std::memory_order_relaxed); }
     // Connections answered 503 and closed so far because the process was out of descriptors.
-    std::uint64_t refused_for_descriptors() const { return refused_no_descriptor_.load(std::memory_order_relaxed); }
+    std::uint64_t refused_for_descriptors() const {
+        return refused_no_descriptor_.load(std::memory_order_relaxed);
+    }
     // Whether the last accept failed for lack of descriptors (and none has worked since).
     bool out_of_descriptors() const { return in_pressure_.load(std::memory_order_relaxed); }
 
@@ -83,7 +86,7 @@ public:
     // out of this server's work.
     void drain(Clock::duration grace);
 
-private:
+  private:
     struct Worker;
 
     void accept(boost::asio::ip::tcp::socket socket, const boost::asio::ip::tcp::endpoint& peer,

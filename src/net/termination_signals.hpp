@@ -16,12 +16,12 @@ namespace ringlb::net {
 // goes away costs log lines, counted by log::lost_lines(), not the process and its replicas), and
 // SIGHUP and SIGUSR1 are logged (`signal_ignored`) and otherwise ignored.
 class TerminationSignals {
-public:
+  public:
     TerminationSignals(boost::asio::io_context& ctx, std::function<void(int)> on_signal);
     // Stops listening, so the io_context can run out of work.
     void cancel();
 
-private:
+  private:
     void wait();
     void wait_ignored();
 

@@ -13,7 +13,7 @@ namespace ringlb::net {
 // A fixed set of threads, each running its own io_context (thread per core): work posted to a
 // worker stays on that worker's thread, so per-worker state needs no locks.
 class WorkerPool {
-public:
+  public:
     explicit WorkerPool(std::size_t threads);
     WorkerPool(const WorkerPool&) = delete;
     WorkerPool& operator=(const WorkerPool&) = delete;
@@ -31,7 +31,7 @@ public:
     // Calls fn(io_context&, index) for each worker, on that worker's thread.
     void post_to_each(const std::function<void(boost::asio::io_context&, std::size_t)>& fn);
 
-private:
+  private:
     std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
 };
 

@@ -14,7 +14,9 @@ std::string_view path_of(std::string_view target) {
     return target.substr(0, target.find('?'));
 }
 
-bool is_read(http::verb method) { return method == http::verb::get || method == http::verb::head; }
+bool is_read(http::verb method) {
+    return method == http::verb::get || method == http::verb::head;
+}
 
 }  // namespace
 
@@ -25,8 +27,9 @@ Endpoints::Endpoints(std::uint32_t server_id)
 net::Response Endpoints::handle(http::verb method, std::string_view target) const {
     const std::string_view path = path_of(target);
     if (path != "/home" && path != "/heartbeat") {
-        return {http::status::not_found,
-                net::json_reply("<Error> '" + std::string(path) + "' endpoint does not exist", false)};
+        return {
+            http::status::not_found,
+            net::json_reply("<Error> '" + std::string(path) + "' endpoint does not exist", false)};
     }
     if (!is_read(method)) {
         return {http::status::method_not_allowed,

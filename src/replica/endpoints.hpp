@@ -15,14 +15,14 @@ namespace ringlb::replica {
 //   GET /heartbeat  200, empty body
 //   anything else   404 JSON in the same shape; other methods on the two endpoints get 405.
 class Endpoints {
-public:
+  public:
     explicit Endpoints(std::uint32_t server_id);
 
     net::Response handle(boost::beast::http::verb method, std::string_view target) const;
 
     std::uint32_t server_id() const { return server_id_; }
 
-private:
+  private:
     std::uint32_t server_id_;
     std::string home_body_;
 };

@@ -3,9 +3,9 @@
 #include <exception>
 #include <iostream>
 
+#include "common/log.hpp"
 #include "net/http_probe.hpp"
 #include "net/listener.hpp"
-#include "common/log.hpp"
 #include "net/server.hpp"
 #include "net/termination_signals.hpp"
 #include "net/url.hpp"
@@ -27,7 +27,8 @@ int run_healthcheck(const replica::ReplicaOptions& options) {
     const auto result = net::probe_http_blocking(*url, options.healthcheck_timeout);
     if (!result.ok()) {
         std::cerr << "unhealthy: "
-                  << (result.error ? result.error.message() : "status " + std::to_string(result.status))
+                  << (result.error ? result.error.message()
+                                   : "status " + std::to_string(result.status))
                   << "\n";
         return 1;
     }
@@ -39,7 +40,8 @@ int run_server(const replica::ReplicaOptions& options) {
     net::WorkerPool pool(options.threads);
     net::Server server(pool, net::make_endpoint(options.host, options.port),
                        [&](net::Connection& connection, net::WorkerContext& worker) {
-                           return replica::serve_connection(connection, worker, endpoints, options.limits);
+                           return replica::serve_connection(connection, worker, endpoints,
+                                                            options.limits);
                        });
     server.start();
 
@@ -55,8 +57,8 @@ int run_server(const replica::ReplicaOptions& options) {
     const std::string address = net::to_string(server.local_endpoint());
     std::printf("listening on %s\n", address.c_str());
     std::fflush(stdout);
-    log::info("server_started", {{"id", options.server_id}, {"address", address},
-                                  {"threads", options.threads}});
+    log::info("server_started",
+              {{"id", options.server_id}, {"address", address}, {"threads", options.threads}});
     pool.run();
     log::info("server_stopped", {{"id", options.server_id}});
     return 0;

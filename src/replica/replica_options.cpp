@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 
 #include "common/cli_duration.hpp"
-#include "net/http_limit_options.hpp"
 #include "common/version.hpp"
+#include "net/http_limit_options.hpp"
 #include "net/worker_pool.hpp"
 
 namespace ringlb::replica {

@@ -13,7 +13,9 @@ namespace ringlb::replica {
 // timeouts from HttpLimits. Malformed requests get a 400 (431/413 for oversized ones) and the
 // connection is closed. Ends with SessionEnd::idle when the client has been quiet for long
 // (net/server.hpp).
-boost::asio::awaitable<net::SessionEnd> serve_connection(net::Connection& connection, net::WorkerContext& worker,
-                                                         const Endpoints& endpoints, const net::HttpLimits& limits);
+boost::asio::awaitable<net::SessionEnd> serve_connection(net::Connection& connection,
+                                                         net::WorkerContext& worker,
+                                                         const Endpoints& endpoints,
+                                                         const net::HttpLimits& limits);
 
 }  // namespace ringlb::replica

@@ -13,9 +13,9 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "config/key_policy.hpp"
 #include "controlplane/admin_api.hpp"
 #include "controlplane/admin_request.hpp"
-#include "config/key_policy.hpp"
 #include "dataplane/request_key.hpp"
 #include "net/header_lines.hpp"
 #include "net/request_parser.hpp"
@@ -66,8 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     std::mt19937_64 rng(1);
     const auto policy = balancer::parse_key_policy("auto");
-    (void)balancer::request_key(*policy, head.has_key_header ? &head.key_header_value : nullptr, head.target,
-                                "127.0.0.1", rng);
+    (void)balancer::request_key(*policy, head.has_key_header ? &head.key_header_value : nullptr,
+                                head.target, "127.0.0.1", rng);
     (void)net::find_header(head.forward_headers, "Authorization");
     const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
     if (balancer::AdminApi::is_admin_path(path)) {

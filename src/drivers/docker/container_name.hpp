@@ -9,7 +9,8 @@ namespace ringlb::drivers {
 // character; it allows longer names, but 63 keeps every name usable as a DNS label).
 bool is_valid_container_name(std::string_view name);
 
-// The same for a network name, which may also be a single character: [a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}.
+// The same for a network name, which may also be a single character:
+// [a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}.
 bool is_valid_network_name(std::string_view name);
 
 // True for a value of our own labels: [a-zA-Z0-9_.-]{1,63}.

@@ -30,9 +30,10 @@ TEST(DescriptorBudget, AGivenValueThatDoesNotFitIsRefusedNamingTheFlag) {
     needs.max_connections_given = true;
     const auto plan = plan_descriptors(1024, needs);
     ASSERT_TRUE(plan.error);
-    EXPECT_EQ(*plan.error,
-              "--max-connections 10000 needs 20480 descriptors, but the open-files limit (ulimit -n) is "
-              "1024: lower it to at most 272 or raise the limit");
+    EXPECT_EQ(
+        *plan.error,
+        "--max-connections 10000 needs 20480 descriptors, but the open-files limit (ulimit -n) is "
+        "1024: lower it to at most 272 or raise the limit");
 }
 
 TEST(DescriptorBudget, AGivenValueThatFitsExactlyIsKept) {

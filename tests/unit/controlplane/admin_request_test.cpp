@@ -14,7 +14,8 @@ std::string error_of(std::string_view body, ChangeKind kind = ChangeKind::add) {
 ReplicaChange change_of(std::string_view body, ChangeKind kind = ChangeKind::add) {
     auto parsed = parse_change(body, kind);
     EXPECT_TRUE(std::holds_alternative<ReplicaChange>(parsed)) << error_of(body, kind);
-    return std::holds_alternative<ReplicaChange>(parsed) ? std::get<ReplicaChange>(parsed) : ReplicaChange{};
+    return std::holds_alternative<ReplicaChange>(parsed) ? std::get<ReplicaChange>(parsed)
+                                                         : ReplicaChange{};
 }
 
 TEST(AdminRequest, ParsesTheSpecExample) {
@@ -80,7 +81,8 @@ TEST(AdminRequest, AddChecksAgainstCurrentReplicas) {
 TEST(AdminRequest, RemoveChecksAgainstCurrentReplicas) {
     const std::vector<std::string> current{"server-1", "server-2"};
     EXPECT_FALSE(check_remove(change_of(R"({"n": 2})", ChangeKind::remove), current));
-    const auto unknown = check_remove(change_of(R"({"n": 1, "hostnames": ["xx"]})", ChangeKind::remove), current);
+    const auto unknown =
+        check_remove(change_of(R"({"n": 1, "hostnames": ["xx"]})", ChangeKind::remove), current);
     ASSERT_TRUE(unknown);
     EXPECT_EQ(unknown->message, "<Error> 'xx' is not a replica");
     const auto too_many = check_remove(change_of(R"({"n": 3})", ChangeKind::remove), current);

@@ -1,11 +1,12 @@
 #include "controlplane/probe.hpp"
-#include "net/listener.hpp"
 
 #include <cerrno>
 
 #include <boost/asio/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <gtest/gtest.h>
+
+#include "net/listener.hpp"
 
 namespace ringlb::balancer {
 namespace {

@@ -1,10 +1,9 @@
 #include "controlplane/state_file.hpp"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -13,7 +12,7 @@ namespace ringlb::balancer {
 namespace {
 
 class StateFileTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         char pattern[] = "/tmp/ringlb-state-test-XXXXXX";
         dir_ = mkdtemp(pattern);
@@ -31,7 +30,9 @@ protected:
     std::string dir_;
 };
 
-TEST_F(StateFileTest, NoFileMeansNoState) { EXPECT_FALSE(load_state(dir_)); }
+TEST_F(StateFileTest, NoFileMeansNoState) {
+    EXPECT_FALSE(load_state(dir_));
+}
 
 TEST_F(StateFileTest, RoundTrips) {
     const SavedState state{{{"server-1", 1}, {"S5", 4}, {"replica-abc123", 2}}, {4, 1, 1, 2, 4}};
@@ -65,7 +66,8 @@ TEST_F(StateFileTest, ASecondHolderOfTheDirectoryIsRefused) {
         const StateDirLock second(dir_);
         ADD_FAILURE() << "two holders of one --state-dir";
     } catch (const std::runtime_error& e) {
-        EXPECT_NE(std::string(e.what()).find("is in use by another ringlb"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("is in use by another ringlb"), std::string::npos)
+            << e.what();
     }
 }
 
@@ -81,26 +83,29 @@ TEST_F(StateFileTest, ALinkInPlaceOfTheLockFileIsRefused) {
 }
 
 TEST_F(StateFileTest, InvalidFilesAreRefusedWithTheirName) {
-    for (const char* text : {"", "[]", R"({"version": 2, "replicas": []})", R"({"version": 1})",
-                             R"({"version": 1, "replicas": [{"name": "a"}]})",
-                             R"({"version": 1, "replicas": [{"name": "a b", "id": 1}]})",
-                             R"({"version": 1, "replicas": [{"name": "a", "id": 0}]})",
-                             R"({"version": 1, "replicas": [{"name": "a", "id": 1}, {"name": "a", "id": 2}]})",
-                             R"({"version": 1, "replicas": [{"name": "a", "id": 1}, {"name": "b", "id": 1}]})",
-                             R"({"version": 1, "replicas": [{"name": "a", "id": 1}], "table": [1, 2]})",
-                             R"({"version": 1, "replicas": [{"name": "a", "id": 1}], "table": 1})"}) {
+    for (const char* text :
+         {"", "[]", R"({"version": 2, "replicas": []})", R"({"version": 1})",
+          R"({"version": 1, "replicas": [{"name": "a"}]})",
+          R"({"version": 1, "replicas": [{"name": "a b", "id": 1}]})",
+          R"({"version": 1, "replicas": [{"name": "a", "id": 0}]})",
+          R"({"version": 1, "replicas": [{"name": "a", "id": 1}, {"name": "a", "id": 2}]})",
+          R"({"version": 1, "replicas": [{"name": "a", "id": 1}, {"name": "b", "id": 1}]})",
+          R"({"version": 1, "replicas": [{"name": "a", "id": 1}], "table": [1, 2]})",
+          R"({"version": 1, "replicas": [{"name": "a", "id": 1}], "table": 1})"}) {
         write(text);
         try {
             load_state(dir_);
             ADD_FAILURE() << "accepted: " << text;
         } catch (const std::runtime_error& e) {
-            EXPECT_NE(std::string(e.what()).find("state.json is not valid"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("state.json is not valid"), std::string::npos)
+                << e.what();
         }
     }
 }
 
 TEST_F(StateFileTest, UnwritableDirectoryIsAnError) {
-    EXPECT_THROW(save_state(dir_ + "/missing/deeper", SavedState{{{"aa", 1}}, {}}), std::runtime_error);
+    EXPECT_THROW(save_state(dir_ + "/missing/deeper", SavedState{{{"aa", 1}}, {}}),
+                 std::runtime_error);
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 #include "config/key_policy.hpp"
-#include "dataplane/request_key.hpp"
 
 #include <set>
 
 #include <gtest/gtest.h>
+
+#include "dataplane/request_key.hpp"
 
 namespace ringlb::balancer {
 namespace {
@@ -51,10 +52,12 @@ TEST(KeyPolicy, MissingSourceFallsBackToRandomSixDigitIds) {
 TEST(KeyPolicy, PathIgnoresQueryAndClientIpIsStable) {
     std::mt19937_64 rng(1);
     const auto path = *parse_key_policy("path");
-    EXPECT_EQ(request_key(path, nullptr, "/a?x=1", "", rng), request_key(path, nullptr, "/a?y=2", "", rng));
+    EXPECT_EQ(request_key(path, nullptr, "/a?x=1", "", rng),
+              request_key(path, nullptr, "/a?y=2", "", rng));
     EXPECT_NE(request_key(path, nullptr, "/a", "", rng), request_key(path, nullptr, "/b", "", rng));
     const auto ip = *parse_key_policy("client-ip");
-    EXPECT_EQ(request_key(ip, nullptr, "/a", "10.0.0.1", rng), request_key(ip, nullptr, "/b", "10.0.0.1", rng));
+    EXPECT_EQ(request_key(ip, nullptr, "/a", "10.0.0.1", rng),
+              request_key(ip, nullptr, "/b", "10.0.0.1", rng));
 }
 
 TEST(KeyPolicy, Cookies) {

@@ -66,12 +66,17 @@ TEST(AfterFailureTest, FollowsTheTable) {
         bool try_next;
     };
     const std::vector<Row> rows = {
-        {Outcome::unreachable, false, true, true},    {Outcome::unreachable, true, true, true},
-        {Outcome::no_answer, true, true, true},       {Outcome::no_answer, false, true, false},
-        {Outcome::timed_out, true, false, false},     {Outcome::timed_out, false, false, false},
-        {Outcome::broken_answer, true, false, false}, {Outcome::broken_answer, false, false, false},
+        {Outcome::unreachable, false, true, true},
+        {Outcome::unreachable, true, true, true},
+        {Outcome::no_answer, true, true, true},
+        {Outcome::no_answer, false, true, false},
+        {Outcome::timed_out, true, false, false},
+        {Outcome::timed_out, false, false, false},
+        {Outcome::broken_answer, true, false, false},
+        {Outcome::broken_answer, false, false, false},
         // ringlb's own shortage of descriptors is not the replica's fault, nor helped by another.
-        {Outcome::local_failure, true, false, false}, {Outcome::local_failure, false, false, false},
+        {Outcome::local_failure, true, false, false},
+        {Outcome::local_failure, false, false, false},
     };
     for (const auto& row : rows) {
         const auto after = after_failure(row.outcome, row.idempotent);

@@ -43,7 +43,8 @@ TEST(HostPort, Parses) {
     const auto v6 = parse_host_port("[::1]:80");
     ASSERT_TRUE(v6);
     EXPECT_TRUE(v6->address().is_v6());
-    for (const char* bad : {"", "127.0.0.1", "localhost:80", "127.0.0.1:", "127.0.0.1:99999", "1.2.3.4:x"}) {
+    for (const char* bad :
+         {"", "127.0.0.1", "localhost:80", "127.0.0.1:", "127.0.0.1:99999", "1.2.3.4:x"}) {
         EXPECT_FALSE(parse_host_port(bad)) << bad;
     }
 }

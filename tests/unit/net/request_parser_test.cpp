@@ -83,8 +83,9 @@ TEST(RequestParser, Limits) {
     RequestHead head;
     RequestParser small_header(head, {});
     small_header.header_limit(64);
-    EXPECT_EQ(feed(small_header, "GET / HTTP/1.1\r\nX: " + std::string(100, 'a') + "\r\n\r\n", 1000),
-              http::error::header_limit);
+    EXPECT_EQ(
+        feed(small_header, "GET / HTTP/1.1\r\nX: " + std::string(100, 'a') + "\r\n\r\n", 1000),
+        http::error::header_limit);
     RequestParser small_body(head, {});
     small_body.body_limit(3);
     EXPECT_EQ(feed(small_body, "POST / HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd", 1000),

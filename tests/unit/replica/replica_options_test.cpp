@@ -14,7 +14,7 @@ ParsedReplicaOptions parse(std::vector<const char*> args) {
 }
 
 class ReplicaOptionsTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { unsetenv("SERVER_ID"); }
     void TearDown() override { unsetenv("SERVER_ID"); }
 };

@@ -8,7 +8,7 @@ import loadgen
 import stats
 from balancer import AnalysisError, Balancer
 
-# A-3's calls, in order: every endpoint of SPEC.md, the failures included. Each is
+# A-3's calls, in order: every endpoint of docs/contract.md, the failures included. Each is
 # (method, path, JSON payload or None).
 ENDPOINT_CALLS = (
     ("GET", "/rep", None),

@@ -87,7 +87,7 @@ def test_run_totals_consistent():
 
 
 def test_assignment_geometry_matches_spec():
-    # SPEC.md: H reaches only 87 of the 512 slots; Φ(1, 0) = 26 and Φ(3, 8) = 114.
+    # docs/contract.md: H reaches only 87 of the 512 slots; Φ(1, 0) = 26 and Φ(3, 8) = 114.
     geometry = report.assignment_geometry(3)
     assert geometry["reachable"] == 87
     assert (geometry["first"], geometry["last"]) == (26, 114)

@@ -15,7 +15,7 @@
 
 namespace ringlb::balancer {
 
-// SPEC.md's /rep answer for these replica names, also the answer to a successful /add and /rm:
+// the contract's /rep answer for these replica names, also the answer to a successful /add and /rm:
 // {"message": {"N": 3, "replicas": [...]}, "status": "successful"}.
 net::Response replicas_answer(const std::vector<std::string>& names);
 

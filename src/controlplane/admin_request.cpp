@@ -15,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-// Quotes a name for an error message the way SPEC.md quotes paths: 'name'. Names that failed
-// validation may hold anything, so they are shown JSON-escaped and shortened.
+// Quotes a name for an error message the way docs/contract.md quotes paths: 'name'. Names that
+// failed validation may hold anything, so they are shown JSON-escaped and shortened.
 std::string quoted(std::string_view name) {
     constexpr std::size_t kShown = 80;
     std::string shown = json::serialize(json::string(name.substr(0, kShown)));

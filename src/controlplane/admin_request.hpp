@@ -22,8 +22,8 @@ struct AdminError {
 
 enum class ChangeKind { add, remove };
 
-// Parses and checks a payload on its own (SPEC.md: malformed JSON, bad n, bad or duplicate names,
-// more hostnames than n). Checks against the current replicas come after, in check_add and
+// Parses and checks a payload on its own (docs/contract.md: malformed JSON, bad n, bad or duplicate
+// names, more hostnames than n). Checks against the current replicas come after, in check_add and
 // check_remove.
 std::variant<ReplicaChange, AdminError> parse_change(std::string_view body, ChangeKind kind);
 

@@ -30,7 +30,7 @@ struct ChangeApplied {
     std::vector<std::string> replicas;  // every replica now, in /rep order
 };
 struct ChangeRefused {
-    std::string message;  // what is wrong with the request (SPEC.md's wording)
+    std::string message;  // what is wrong with the request (the contract's wording)
 };
 struct ChangeStartFailed {
     std::string name;  // the replica that could not start; none of the others were kept

@@ -86,7 +86,7 @@ class Proxy {
     explicit Proxy(const BalancerOptions& options) : options_(options) {}
 
     // Forwards `request` and appends the complete answer for the client to `out`: the replica's
-    // (a 404 becomes SPEC.md's 400), or ringlb's own JSON 502/503/504.
+    // (a 404 becomes the contract's 400), or ringlb's own JSON 502/503/504.
     boost::asio::awaitable<void> forward(net::WorkerContext& worker, ProxyWorker& state,
                                          ProxyBuffers& buffers, const net::RequestHead& request,
                                          std::string_view client_ip, bool keep_alive,

@@ -9,7 +9,7 @@
 namespace ringlb::hashing {
 
 enum class Algorithm : std::uint8_t {
-    kClassic,            // the assignment's 512-slot map (SPEC.md)
+    kClassic,            // the assignment's 512-slot map (docs/contract.md)
     kRing,               // virtual nodes placed by xxh3
     kMaglev,             // Maglev lookup table, rebuilt from scratch on every membership change
     kMaglevIncremental,  // the same table, updated in place so that only necessary keys move

@@ -9,8 +9,8 @@
 
 namespace ringlb::hashing {
 
-// The assignment's consistent-hash map (SPEC.md "Consistent hashing"): M slots; server i puts K
-// virtual servers at Φ(i, j), j = 0..K-1, probing past occupied slots; request i goes to the
+// The assignment's consistent-hash map (docs/contract.md "Consistent hashing"): M slots; server i
+// puts K virtual servers at Φ(i, j), j = 0..K-1, probing past occupied slots; request i goes to the
 // first occupied slot at or after H(i), clockwise, wrapping around.
 //
 // Worked example (M = 512, K = 9, the assignment's pair, servers 1, 2, 3 added in that order):

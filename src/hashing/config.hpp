@@ -18,7 +18,7 @@ enum class Probing : std::uint8_t {
 
 // The (H, Φ) pair `classic` uses: H places a request ID, Φ places virtual server j of server i.
 enum class ClassicFunctions : std::uint8_t {
-    kAssignment,  // H(i) = i² + 2i + 17, Φ(i, j) = i² + j² + 2j + 25 (SPEC.md)
+    kAssignment,  // H(i) = i² + 2i + 17, Φ(i, j) = i² + j² + 2j + 25 (docs/contract.md)
     kSplitMix,    // the SplitMix64 finalizer over i and (i, j)
     kXxh3,        // xxh3-64 over i and (i, j)
 };

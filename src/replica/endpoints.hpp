@@ -10,7 +10,8 @@
 
 namespace ringlb::replica {
 
-// The replica's HTTP API (SPEC.md, "Replica server") as a pure function of the request line:
+// The replica's HTTP API (docs/contract.md, "Replica server") as a pure function of the request
+// line:
 //   GET /home       200 {"message": "Hello from Server: <id>", "status": "successful"}
 //   GET /heartbeat  200, empty body
 //   anything else   404 JSON in the same shape; other methods on the two endpoints get 405.

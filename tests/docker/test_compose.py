@@ -1,4 +1,4 @@
-"""The compose stack (`make up`) against a real engine: SPEC.md's contract on 127.0.0.1:5000 with
+"""The compose stack (`make up`) against a real engine: the contract's contract on 127.0.0.1:5000 with
 replicas that are real containers, their replacement, adoption by a restarted load balancer, and
 `make down` leaving nothing behind. The tests run in file order on one stack; the last one takes
 it down (and teardown does too, whatever happened)."""
@@ -14,7 +14,7 @@ from dockerlib import (COMPOSE_INSTANCE, COMPOSE_NETWORK, COMPOSE_PROJECT, LB_CO
                        containers, docker, inspect, labelled, make, network_exists)
 from ringlb_procs import wait_until
 
-# SPEC.md's failure handling: a killed replica is replaced within this long.
+# the contract's failure handling: a killed replica is replaced within this long.
 REPLACEMENT_DEADLINE = 3.0
 
 

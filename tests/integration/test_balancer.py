@@ -1,4 +1,4 @@
-"""ringlb, the load balancer, driven over real sockets with the process driver (SPEC.md)."""
+"""ringlb, the load balancer, driven over real sockets with the process driver (docs/contract.md)."""
 
 import concurrent.futures
 import os
@@ -44,7 +44,7 @@ def servers_of(lb, keys):
                 for key in keys}
 
 
-# ---- SPEC.md examples, character for character ----------------------------------------------
+# ---- docs/contract.md examples, character for character ----------------------------------------------
 
 def test_rep_starts_with_three_named_replicas(start_balancer):
     lb = start_balancer()

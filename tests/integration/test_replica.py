@@ -1,4 +1,4 @@
-"""ringlb-server, the replica, driven over real sockets (SPEC.md, "Replica server")."""
+"""ringlb-server, the replica, driven over real sockets (docs/contract.md, "Replica server")."""
 
 import signal
 import socket

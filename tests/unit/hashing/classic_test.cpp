@@ -1,4 +1,4 @@
-// The assignment's map: its known answers (SPEC.md), its probing, and its imbalance.
+// The assignment's map: its known answers (docs/contract.md), its probing, and its imbalance.
 
 #include <array>
 #include <random>

@@ -1,12 +1,16 @@
 #!/usr/bin/python3
 """Chaos run: many clients keep ringlb busy while its replicas are killed and /add and /rm race.
 
-    tests/chaos/chaos.py [--clients 200] [--seconds 60] [--kill-every 3] [--json out.json]
+    tests/chaos/chaos.py [--clients 200] [--seconds 60] [--kill-every 3] [--flood 800] [--json out.json]
 
 Starts its own ringlb (process driver, 3 replicas) on 127.0.0.1 and, for the given time:
 - `--clients` concurrent keep-alive clients send GET /home with random X-Request-Id;
 - every `--kill-every` seconds one live replica gets SIGKILL;
-- /add and /rm of one replica alternate every second or so (never below 2 replicas).
+- /add and /rm of one replica alternate every second or so (never below 2 replicas);
+- for the middle third of the run, `--flood` idle connections more than ringlb accepts are opened and
+  held (a connection flood): the clients already connected must not notice, and no replica may be
+  replaced that was not killed. The admin calls use their own listener (--admin-listen), which the
+  flood does not reach.
 Then it checks: no idempotent request failed, N is back at its target with every replica
 serving, no replica process outlived its place, ringlb's file descriptors and memory did not grow
 (compared with a warm-up run of the same load). Prints one JSON summary; exits 1 on a failed check.
@@ -28,7 +32,7 @@ import aiohttp
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "pylib"))
 
-from ringlb_procs import Process, binary, pid_alive, wait_until  # noqa: E402
+from ringlb_procs import Process, binary, free_port, pid_alive, wait_until  # noqa: E402
 
 
 def rss_kib(pid):
@@ -78,11 +82,27 @@ async def load(base, clients, seconds, tally):
         await asyncio.gather(*(client(session, base, until, tally) for _ in range(clients)))
 
 
-async def killer(lb, until, every, events):
+async def flood(port, start, hold, count, events):
+    """Opens `count` idle connections `start` seconds in, holds them for `hold` seconds."""
+    await asyncio.sleep(start)
+    writers = []
+    for _ in range(count):
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 2)
+            writers.append(writer)
+        except (OSError, asyncio.TimeoutError):
+            pass
+    events["flood_connections"] = len(writers)
+    await asyncio.sleep(hold)
+    for writer in writers:
+        writer.close()
+
+
+async def killer(lb, admin_url, until, every, events):
     while time.monotonic() + every < until:
         await asyncio.sleep(every)
         rep = await asyncio.to_thread(lambda: json.loads(subprocess.run(
-            ["curl", "-s", "-m", "10", lb.url("/rep")], capture_output=True, text=True).stdout))
+            ["curl", "-s", "-m", "10", admin_url + "/rep"], capture_output=True, text=True).stdout))
         names = rep["message"]["replicas"]
         pids = lb.replica_pids()
         candidates = [pids[n] for n in names if n in pids and pid_alive(pids[n])]
@@ -92,31 +112,31 @@ async def killer(lb, until, every, events):
             events["killed"] += 1
 
 
-async def admin(lb, until, events):
+async def admin(admin_url, until, events):
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(timeout=timeout) as session:
         adding = True
         while time.monotonic() + 1.5 < until:
             await asyncio.sleep(random.uniform(0.5, 1.5))
-            async with session.get(lb.url("/rep")) as response:
+            async with session.get(admin_url + "/rep") as response:
                 n = (await response.json())["message"]["N"]
             if adding or n <= 2:
-                async with session.post(lb.url("/add"), json={"n": 1}) as response:
+                async with session.post(admin_url + "/add", json={"n": 1}) as response:
                     events["adds"] += response.status == 200
                     events["admin_errors"] += response.status != 200
             else:
-                async with session.delete(lb.url("/rm"), json={"n": 1}) as response:
+                async with session.delete(admin_url + "/rm", json={"n": 1}) as response:
                     events["removes"] += response.status == 200
                     events["admin_errors"] += response.status != 200
             adding = not adding
 
 
-async def wait_until_whole(lb, target, timeout):
+async def wait_until_whole(lb, admin_url, target, timeout):
     """True once /rep shows `target` replicas and each of them has a live process."""
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
-            async with session.get(lb.url("/rep")) as response:
+            async with session.get(admin_url + "/rep") as response:
                 names = (await response.json())["message"]["replicas"]
             pids = lb.replica_pids()
             if len(names) == target and all(n in pids and pid_alive(pids[n]) for n in names):
@@ -126,7 +146,10 @@ async def wait_until_whole(lb, target, timeout):
 
 
 async def run(args):
-    lb = start_ringlb(["--threads", str(args.threads), "--replicas", "3", "--max-connections", str(args.clients * 4)])
+    admin_port = free_port()
+    admin_url = f"http://127.0.0.1:{admin_port}"
+    lb = start_ringlb(["--threads", str(args.threads), "--replicas", "3", "--max-connections", str(args.clients * 4),
+                       "--admin-listen", f"127.0.0.1:{admin_port}"])
     summary = {"clients": args.clients, "seconds": args.seconds}
     try:
         warm = Tally()
@@ -136,12 +159,15 @@ async def run(args):
         summary["before"] = {"rss_kib": rss_kib(pid), "fds": fd_count(pid)}
 
         tally = Tally()
-        events = {"killed": 0, "adds": 0, "removes": 0, "admin_errors": 0}
+        events = {"killed": 0, "adds": 0, "removes": 0, "admin_errors": 0, "flood_connections": 0}
         until = time.monotonic() + args.seconds
         await asyncio.gather(load(lb.url(""), args.clients, args.seconds, tally),
-                             killer(lb, until, args.kill_every, events), admin(lb, until, events))
+                             killer(lb, admin_url, until, args.kill_every, events), admin(admin_url, until, events),
+                             flood(lb.port, args.seconds / 3, args.seconds / 3, args.flood, events))
         target = 3 + events["adds"] - events["removes"]
-        names = await wait_until_whole(lb, target, timeout=15)
+        names = await wait_until_whole(lb, admin_url, target, timeout=15)
+        log = lb.stderr()
+        downs = len(re.findall(r"event=replica_down ", log))
 
         # The same load once more after the chaos, then compare with the warm-up's footprint.
         await load(lb.url(""), args.clients, args.warmup, Tally())
@@ -150,6 +176,7 @@ async def run(args):
         pids = lb.replica_pids()
         live_replicas = sorted(p for p in pids.values() if pid_alive(p))
         summary.update({"requests": tally.sent, "failed": tally.failed, "failures": tally.failures, **events,
+                        "replicas_down": downs,
                         "target": target, "replicas": names,
                         "replica_processes_alive": len(live_replicas)})
         checks = {
@@ -157,6 +184,8 @@ async def run(args):
             "N back at its target": names is not None,
             "no leaked replica process": len(live_replicas) == target,
             "no admin call failed": events["admin_errors"] == 0,
+            # A killed replica goes down once; one removed just before its kill not at all.
+            "replicas replaced only when killed": downs <= events["killed"],
             "fds did not grow": summary["after"]["fds"] <= summary["before"]["fds"] * 1.5 + 20,
         }
         if os.environ.get("RINGLB_SANITIZER"):
@@ -186,6 +215,8 @@ def main():
     parser.add_argument("--kill-every", type=float, default=3)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--flood", type=int, default=800,
+                        help="idle connections opened and held for the middle third of the run (0: none)")
     parser.add_argument("--json", help="also write the summary here")
     args = parser.parse_args()
     summary = asyncio.run(run(args))

@@ -18,6 +18,7 @@ def test_short_chaos_run_loses_nothing(tmp_path):
     assert summary["killed"] >= 3, "the run must actually kill replicas"
     assert summary["adds"] + summary["removes"] >= 4, "and change membership"
     assert summary["requests"] > 1000
+    assert summary["flood_connections"] >= 400, "and flood it with connections"
     failed_checks = [name for name, ok in summary["checks"].items() if not ok]
     assert failed_checks == [], (failed_checks, summary)
     assert result.returncode == 0

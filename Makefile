@@ -27,8 +27,10 @@ test: build
 VERSION := $(shell awk '/^project.ringlb VERSION / {print $$3}' CMakeLists.txt)
 
 # ringlb on :5000 with 3 local replica processes; Ctrl-C stops it and them. RUN_ARGS adds flags.
+# Loopback unless RUN_HOST says otherwise: /add and /rm start processes, and have no token here.
+RUN_HOST ?= 127.0.0.1
 run: build
-	$(BUILD_DIR)/bin/ringlb $(RUN_ARGS)
+	$(BUILD_DIR)/bin/ringlb --host $(RUN_HOST) $(RUN_ARGS)
 
 # Style, enforced by .ci/run: clang-format (.clang-format) over every C++ file, clang-tidy
 # (.clang-tidy: a short list of checks about bugs) over every source file of src/, in parallel.

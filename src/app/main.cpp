@@ -105,8 +105,14 @@ std::string connection_refusal() {
 void warn_if_admin_is_open(const balancer::BalancerOptions& options,
                            const asio::ip::tcp::endpoint& admin) {
     if (options.admin.token.empty() && !admin.address().is_loopback()) {
+        // Inside a container the address is the container's: whatever reaches the container's
+        // networks (other containers on them, replicas included) can call /add and /rm, even
+        // when the host publishes the port on 127.0.0.1 only.
         log::warn("admin_api_unprotected",
                   {{"address", net::to_string(admin)},
+                   {"who_can_call",
+                    "anything that reaches this address: other hosts, and in a "
+                    "container every container on its networks"},
                    {"advice", "set --admin-token, or --admin-listen 127.0.0.1:PORT"}});
     }
 }

@@ -19,10 +19,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-std::string_view path_of(std::string_view target) {
-    return target.substr(0, target.find('?'));
-}
-
 net::Response method_not_allowed(std::string_view path, std::string_view allowed) {
     return {http::status::method_not_allowed,
             net::json_reply(
@@ -68,7 +64,7 @@ bool AdminApi::authorised(const net::RequestHead& request) const {
 
 asio::awaitable<net::Response> AdminApi::handle(const net::RequestHead& request,
                                                 const RoutingSnapshot& snapshot) const {
-    const std::string_view path = path_of(request.target);
+    const std::string_view path = request.path();
     const http::verb method = request.method;
     const bool read = method == http::verb::get || method == http::verb::head;
     if (path == "/rep") {

@@ -59,6 +59,14 @@ class Backend {
     bool is_up() const { return up_.load(std::memory_order_acquire); }
     void set_up(bool up) { up_.store(up, std::memory_order_release); }
 
+    // Marked down by its health checker: it will not serve again (a replacement is a new Backend),
+    // so the data plane cuts the exchanges still waiting on it (UpstreamTarget::abandoned).
+    void abandon() {
+        set_up(false);
+        abandoned_.store(true, std::memory_order_release);
+    }
+    const std::atomic<bool>& abandoned() const { return abandoned_; }
+
     ReplicaCounters& counters(std::size_t worker) { return counters_[worker]; }
     const std::vector<ReplicaCounters>& all_counters() const { return counters_; }
 
@@ -71,6 +79,7 @@ class Backend {
     boost::asio::ip::tcp::endpoint endpoint_;
     std::uint64_t uid_;
     std::atomic<bool> up_{false};
+    std::atomic<bool> abandoned_{false};
     std::atomic<std::uint32_t> in_flight_{0};
     std::vector<ReplicaCounters> counters_;
 };

@@ -111,7 +111,7 @@ void Reconciler::on_down(const std::shared_ptr<Backend>& backend, const std::str
     if (slot == nullptr || slot->replacing) {
         return;
     }
-    backend->set_up(false);
+    backend->abandon();
     log::warn("replica_down", {{"name", slot->name}, {"id", slot->server_id}, {"reason", reason}});
     if (shutting_down_) {
         return;  // it goes with the others

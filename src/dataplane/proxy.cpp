@@ -179,7 +179,7 @@ asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker,
     if (bounded) {
         backend.in_flight().fetch_add(1, std::memory_order_relaxed);
     }
-    UpstreamTarget target{backend.uid(), backend.endpoint()};
+    UpstreamTarget target{backend.uid(), backend.endpoint(), &backend.abandoned()};
     if (idempotent) {
         co_await state.batcher(worker).exchange(std::move(target), upstream);
     } else {

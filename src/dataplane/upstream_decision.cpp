@@ -12,6 +12,7 @@ NextStep next_step(const RunEnd& run) {
         case ExchangeOutcome::answered:
             net::unreachable("a connection's run failed with an answer");
         case ExchangeOutcome::unreachable:
+        case ExchangeOutcome::replica_down:
         case ExchangeOutcome::local_failure:
             return NextStep::fail_rest;
         case ExchangeOutcome::timed_out:
@@ -32,6 +33,8 @@ AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent) {
             return {.mark_down = true, .try_next = true};
         case ExchangeOutcome::no_answer:
             return {.mark_down = true, .try_next = idempotent};
+        case ExchangeOutcome::replica_down:  // marked down already, by its health checker
+            return {.mark_down = false, .try_next = idempotent};
         case ExchangeOutcome::timed_out:
         case ExchangeOutcome::broken_answer:
         case ExchangeOutcome::local_failure:  // ringlb's own shortage: no suspicion, no retry
@@ -54,6 +57,7 @@ ClientReply client_reply(std::optional<ExchangeOutcome> last, unsigned status) {
         case ExchangeOutcome::unreachable:
         case ExchangeOutcome::no_answer:
         case ExchangeOutcome::broken_answer:
+        case ExchangeOutcome::replica_down:
             return ClientReply::bad_gateway;
     }
     net::unreachable("an exchange outcome without a reply");

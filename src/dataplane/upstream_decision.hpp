@@ -45,8 +45,9 @@ struct AfterFailure {
 };
 
 // A replica that could not be reached or dropped the connection before answering is marked
-// down; a connect that failed for ringlb's own lack of resources (local_failure) neither marks it
-// down nor tries another. The request goes to the next replica when the first never saw it
+// down; one cut while its replica was marked down (hung) goes to the next replica when it is
+// idempotent; a connect that failed for ringlb's own lack of resources (local_failure) neither
+// marks it down nor tries another. The request goes to the next replica when the first never saw it
 // (unreachable), or when it may be sent twice (idempotent, RFC 9110 §9.2.2) and nothing of an
 // answer came.
 AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent);

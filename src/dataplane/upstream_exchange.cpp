@@ -49,6 +49,17 @@ struct AttemptResult {
     bool keep_alive = false;
 };
 
+// How the ticker ended a wait it cancelled: its deadline passed, or the replica was marked down.
+std::optional<ExchangeResult> cut_by_ticker(const net::ConnectionSet::Entry& entry) {
+    if (entry.timed_out) {
+        return ExchangeResult{ExchangeOutcome::timed_out, asio::error::timed_out};
+    }
+    if (entry.cut) {
+        return ExchangeResult{ExchangeOutcome::replica_down, asio::error::operation_aborted};
+    }
+    return std::nullopt;
+}
+
 // One connection's state while answers are read from it.
 struct Reading {
     UpstreamConnection& connection;
@@ -70,8 +81,8 @@ asio::awaitable<std::optional<ExchangeResult>> read_more(Reading& reading, bool 
         connection.buffer.commit(n);
         co_return std::nullopt;
     }
-    if (reading.tracked.entry().timed_out) {
-        co_return ExchangeResult{ExchangeOutcome::timed_out, asio::error::timed_out};
+    if (auto cut = cut_by_ticker(reading.tracked.entry())) {
+        co_return *cut;
     }
     co_return ExchangeResult{
         answer_started ? ExchangeOutcome::broken_answer : ExchangeOutcome::no_answer, ec};
@@ -98,9 +109,9 @@ asio::awaitable<AttemptResult> read_one(Reading& reading, bool head_request,
                 co_return AttemptResult{{ExchangeOutcome::answered, {}}, parser.keep_alive()};
             }
         }
-        if (reading.tracked.entry().timed_out) {
+        if (auto cut = cut_by_ticker(reading.tracked.entry())) {
             // The ticker's cancel came after the previous read had completed, and missed it.
-            co_return AttemptResult{{ExchangeOutcome::timed_out, asio::error::timed_out}};
+            co_return AttemptResult{*cut};
         }
         auto failed = co_await read_more(reading, answer_started);
         if (failed && failed->error == asio::error::eof && parser.got_some() && parser.need_eof()) {
@@ -139,13 +150,15 @@ struct ConnectionRun {
 // Writes `requests` on `connection` at once and reads their answers in order until one fails or
 // the replica closes the connection; `finish(result)` is called for each answered request, in
 // order, as soon as its answer is in. Every answer must be in within the response timeout of
-// the write.
+// the write, and the wait ends early when `abandoned` becomes true (the replica was marked down).
 template <class Finish>
 asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnection& connection,
                                       std::span<UpstreamRequest* const> requests,
+                                      const std::atomic<bool>* abandoned,
                                       const ProxyOptions& options, const Finish& finish) {
     net::TrackedConnection tracked(worker.connections, connection.socket);
     tracked.busy_for(options.response_timeout);
+    tracked.entry().cut_when = abandoned;
     std::vector<asio::const_buffer> gather;
     gather.reserve(requests.size());
     for (const auto* request : requests) {
@@ -153,9 +166,8 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
     }
     auto [ec, written] = co_await asio::async_write(connection.socket, gather, kUseTuple);
     if (ec) {
-        if (tracked.entry().timed_out) {
-            co_return ConnectionRun{
-                0, false, ExchangeResult{ExchangeOutcome::timed_out, asio::error::timed_out}};
+        if (auto cut = cut_by_ticker(tracked.entry())) {
+            co_return ConnectionRun{0, false, *cut};
         }
         co_return ConnectionRun{0, false, ExchangeResult{ExchangeOutcome::no_answer, ec}};
     }
@@ -224,7 +236,7 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
         RunEnd end{opened.failure, opened.fresh, 0, false, timed_out_before};
         if (opened.connection) {
             const auto run = co_await run_on(worker, *opened.connection, requests.subspan(next),
-                                             options, finish);
+                                             target.abandoned, options, finish);
             end.failure = run.failure;
             end.answered = run.answered;
             // Bytes past the last answer belong to no request (a body on an answer to HEAD, say):

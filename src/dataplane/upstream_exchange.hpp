@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,8 @@ enum class ExchangeOutcome {
                     // may have processed it, so only idempotent requests go elsewhere
     timed_out,      // no complete answer within the response timeout
     broken_answer,  // the answer started but was cut or malformed
+    replica_down,   // cut while waiting: the replica was marked down (hung, or gone); it may
+                    // have processed the request, so only idempotent requests go elsewhere
     local_failure,  // ringlb could not even try (out of descriptors or memory): not the
                     // replica's fault, and no other replica would fare better
 };
@@ -46,10 +49,14 @@ struct UpstreamRequest {
 
 // Where the replica is: its pool key (Backend::uid) and address.
 struct UpstreamTarget {
-    UpstreamTarget(std::uint64_t backend_uid, boost::asio::ip::tcp::endpoint address)
-        : uid(backend_uid), endpoint(std::move(address)) {}
+    UpstreamTarget(std::uint64_t backend_uid, boost::asio::ip::tcp::endpoint address,
+                   const std::atomic<bool>* gone = nullptr)
+        : uid(backend_uid), endpoint(std::move(address)), abandoned(gone) {}
     std::uint64_t uid;
     boost::asio::ip::tcp::endpoint endpoint;
+    // Becomes true when the replica is marked down: exchanges waiting on it are cut at the next
+    // deadline tick instead of waiting out their timeout (Backend::abandoned).
+    const std::atomic<bool>* abandoned;
 };
 
 // Called with a request's index as soon as its result is set.

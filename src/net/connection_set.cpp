@@ -47,6 +47,11 @@ void ConnectionSet::expire(Clock::time_point now, bool force) {
             entry.timed_out = true;
             entry.deadline = Clock::time_point::max();
             entry.socket->cancel(ignored);
+        } else if (entry.cut_when != nullptr && entry.cut_when->load(std::memory_order_acquire)) {
+            entry.cut = true;
+            entry.cut_when = nullptr;
+            entry.deadline = Clock::time_point::max();
+            entry.socket->cancel(ignored);
         } else if (entry.idle && entry.parkable && !entry.park_requested &&
                    now - entry.idle_since >= 2 * tick_) {
             // Two ticks, not one: a client that paused just before a tick is not parked. Only

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -44,6 +45,10 @@ class ConnectionSet {
         bool timed_out = false;        // set when the ticker cancelled it for passing its deadline
         bool parkable = false;         // has begun a request (so its last read came back short)
         bool park_requested = false;   // set when the ticker cancelled its read for idling long
+        // Set by another thread when what the connection waits on is gone (a replica marked
+        // down): the ticker then cancels it and sets `cut`.
+        const std::atomic<bool>* cut_when = nullptr;
+        bool cut = false;
     };
 
     ConnectionSet(boost::asio::io_context& ctx, Clock::duration tick);

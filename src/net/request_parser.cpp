@@ -25,7 +25,10 @@ void RequestHead::clear() {
 }
 
 RequestParser::RequestParser(RequestHead& head, std::string_view key_header, bool keep_headers)
-    : head_(head), key_header_(key_header), keep_headers_(keep_headers) {
+    : BodyCollectingParser(head.body),
+      head_(head),
+      key_header_(key_header),
+      keep_headers_(keep_headers) {
     head_.clear();
 }
 
@@ -69,26 +72,5 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
 }
 
 void RequestParser::on_header_impl(error_code&) {}
-
-void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                                      error_code&) {
-    if (content_length) {
-        head_.body.reserve(static_cast<std::size_t>(*content_length));
-    }
-}
-
-std::size_t RequestParser::on_body_impl(string_view body, error_code&) {
-    head_.body.append(body.data(), body.size());
-    return body.size();
-}
-
-void RequestParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
-
-std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
-    head_.body.append(body.data(), body.size());
-    return body.size();
-}
-
-void RequestParser::on_finish_impl(error_code&) {}
 
 }  // namespace ringlb::net

@@ -8,6 +8,8 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/verb.hpp>
 
+#include "net/body_collecting_parser.hpp"
+
 namespace ringlb::net {
 
 // What ringlb keeps of a request: the request line, the framing, one chosen header, and the body.
@@ -37,7 +39,7 @@ struct RequestHead {
 // one it is asked for: Beast's ready-made parser allocates a node per header, which on the
 // request path costs more than the parsing itself. Limits: Beast's header_limit and body_limit.
 // One parser per request (Beast parsers cannot be reset); constructing one allocates nothing.
-class RequestParser final : public boost::beast::http::basic_parser<true> {
+class RequestParser final : public BodyCollectingParser<true> {
   public:
     // `key_header`: a header name (case-insensitive) whose value lands in head.key_header_value;
     // empty for none. `keep_headers`: fill head.forward_headers, for a proxy.
@@ -48,21 +50,12 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
     void field_limit(std::uint32_t limit) { field_limit_ = limit; }
 
   private:
-    using error_code = boost::system::error_code;
-    using string_view = boost::beast::string_view;
-
     void on_request_impl(boost::beast::http::verb method, string_view method_str,
                          string_view target, int version, error_code& ec) override;
     void on_response_impl(int, string_view, int, error_code& ec) override;
     void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                        error_code& ec) override;
     void on_header_impl(error_code& ec) override;
-    void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                           error_code& ec) override;
-    std::size_t on_body_impl(string_view body, error_code& ec) override;
-    void on_chunk_header_impl(std::uint64_t size, string_view extensions, error_code& ec) override;
-    std::size_t on_chunk_body_impl(std::uint64_t remain, string_view body, error_code& ec) override;
-    void on_finish_impl(error_code& ec) override;
 
     RequestHead& head_;
     std::string_view key_header_;

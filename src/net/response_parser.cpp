@@ -15,7 +15,7 @@ void ResponseHead::clear() {
     body.clear();
 }
 
-ResponseParser::ResponseParser(ResponseHead& head) : head_(head) {
+ResponseParser::ResponseParser(ResponseHead& head) : BodyCollectingParser(head.body), head_(head) {
     head_.clear();
 }
 
@@ -36,26 +36,5 @@ void ResponseParser::on_field_impl(http::field name, string_view name_string, st
 }
 
 void ResponseParser::on_header_impl(error_code&) {}
-
-void ResponseParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                                       error_code&) {
-    if (content_length) {
-        head_.body.reserve(static_cast<std::size_t>(*content_length));
-    }
-}
-
-std::size_t ResponseParser::on_body_impl(string_view body, error_code&) {
-    head_.body.append(body.data(), body.size());
-    return body.size();
-}
-
-void ResponseParser::on_chunk_header_impl(std::uint64_t, string_view, error_code&) {}
-
-std::size_t ResponseParser::on_chunk_body_impl(std::uint64_t, string_view body, error_code&) {
-    head_.body.append(body.data(), body.size());
-    return body.size();
-}
-
-void ResponseParser::on_finish_impl(error_code&) {}
 
 }  // namespace ringlb::net

@@ -124,3 +124,43 @@ def test_the_bearer_scheme_is_case_insensitive(start_balancer):
     answer = requests.post(lb.url("/add"), data=payload, headers={"Authorization": "bearer s3cret"}, timeout=20)
     assert answer.status_code == 200, answer.text
     assert "lower-case" in answer.json()["message"]["replicas"]
+
+
+def test_requests_waiting_on_a_hung_replica_move_on_once_it_is_marked_down(start_balancer):
+    # Detection: 3 x (100ms + 200ms) ~ 0.9 s. The hung replica is killed only after --stop-timeout
+    # (5 s); before, the requests waiting on it waited for that, or for --response-timeout (10 s).
+    lb = start_balancer("--heartbeat-interval", "100ms", "--heartbeat-timeout", "200ms",
+                        "--stop-timeout", "5s", "--response-timeout", "10s", replicas=2)
+    owner = {}
+    for key in range(1000, 1040):
+        answer = requests.get(lb.url("/home"), headers={"X-Request-Id": str(key)}, timeout=5)
+        owner[key] = answer.json()["message"]
+    victim_pid = lb.replica_pids()["server-1"]
+    victim_keys = [k for k, who in owner.items() if who == "Hello from Server: 1"][:3]
+    assert victim_keys, owner
+    os.kill(victim_pid, signal.SIGSTOP)
+    try:
+        results = {}
+
+        def call(name, method, key):
+            started = time.monotonic()
+            answer = requests.request(method, lb.url("/home"), headers={"X-Request-Id": str(key)}, timeout=15)
+            results[name] = (answer.status_code, answer.text, time.monotonic() - started)
+
+        import threading
+        threads = [threading.Thread(target=call, args=(f"get-{k}", "GET", k)) for k in victim_keys]
+        threads.append(threading.Thread(target=call, args=("post", "POST", victim_keys[0])))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        for name, (status, text, elapsed) in results.items():
+            assert elapsed < 3.5, (name, status, elapsed)
+            if name.startswith("get"):
+                assert status == 200 and "Hello from Server: 2" in text, (name, status, text)
+            else:  # not idempotent: it may have been processed, so it fails rather than go twice
+                assert status == 502, (name, status, text)
+        assert len(results) == len(threads)
+    finally:
+        if pid_alive(victim_pid):
+            os.kill(victim_pid, signal.SIGCONT)

@@ -49,6 +49,9 @@ TEST(NextStepTest, FollowsTheTable) {
         {"second timeout, pooled",
          {failed(Outcome::timed_out), false, 1, false, true},
          NextStep::fail_rest},
+        {"cut: the replica was marked down",
+         {failed(Outcome::replica_down), false, 1, false, false},
+         NextStep::fail_rest},
         {"out of descriptors at connect",
          {failed(Outcome::local_failure), true, 0, false, false},
          NextStep::fail_rest},
@@ -77,6 +80,9 @@ TEST(AfterFailureTest, FollowsTheTable) {
         // ringlb's own shortage of descriptors is not the replica's fault, nor helped by another.
         {Outcome::local_failure, true, false, false},
         {Outcome::local_failure, false, false, false},
+        // Cut because its health checker marked it down (hung): the idempotent ones go on.
+        {Outcome::replica_down, true, false, true},
+        {Outcome::replica_down, false, false, false},
     };
     for (const auto& row : rows) {
         const auto after = after_failure(row.outcome, row.idempotent);
@@ -108,6 +114,7 @@ TEST(ClientReplyTest, FollowsTheTable) {
         {Outcome::no_answer, 0, ClientReply::bad_gateway},
         {Outcome::broken_answer, 404, ClientReply::bad_gateway},
         {Outcome::local_failure, 0, ClientReply::overloaded},
+        {Outcome::replica_down, 0, ClientReply::bad_gateway},
     };
     for (std::size_t i = 0; i < rows.size(); ++i) {
         EXPECT_EQ(client_reply(rows[i].last, rows[i].status), rows[i].expected) << "row " << i;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/version.hpp"
+#include "controlplane/prometheus_text.hpp"
 
 namespace ringlb::balancer {
 
@@ -12,18 +13,6 @@ std::string number(double value) {
     char text[32];
     std::snprintf(text, sizeof text, "%.6g", value);
     return text;
-}
-
-void help(std::string& out, const char* name, const char* type, const char* text) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += text;
-    out += "\n# TYPE ";
-    out += name;
-    out += ' ';
-    out += type;
-    out += '\n';
 }
 
 std::string labels(const Backend& backend) {
@@ -54,7 +43,7 @@ Totals sum(const Backend& backend) {
 
 std::string render_metrics(const RoutingSnapshot& snapshot) {
     std::string out = build::build_info_metric(build::build_info());
-    help(out, "ringlb_replicas", "gauge", "Replicas ringlb keeps alive (N).");
+    prometheus_help(out, "ringlb_replicas", "gauge", "Replicas ringlb keeps alive (N).");
     out += "ringlb_replicas " + std::to_string(snapshot.names.size()) + "\n";
     if (!snapshot.table) {
         return out;
@@ -62,26 +51,27 @@ std::string render_metrics(const RoutingSnapshot& snapshot) {
     const auto shares = snapshot.table->stats().shares;
     const auto& members = snapshot.table->members();
 
-    help(out, "ringlb_replica_up", "gauge",
-         "1 while the replica passes its heartbeats and gets traffic.");
+    prometheus_help(out, "ringlb_replica_up", "gauge",
+                    "1 while the replica passes its heartbeats and gets traffic.");
     for (const auto& backend : snapshot.backends) {
         if (backend) {
             out += "ringlb_replica_up{" + labels(*backend) + "} " + (backend->is_up() ? "1" : "0") +
                    "\n";
         }
     }
-    help(out, "ringlb_replica_restarts_total", "counter",
-         "Replacements of the replica with this server ID.");
+    prometheus_help(out, "ringlb_replica_restarts_total", "counter",
+                    "Replacements of the replica with this server ID.");
     for (std::size_t i = 0; i < members.size(); ++i) {
         out += "ringlb_replica_restarts_total{id=\"" + std::to_string(members[i].id) + "\"} " +
                std::to_string(snapshot.restarts[i]) + "\n";
     }
-    help(out, "ringlb_ring_share", "gauge", "Fraction of the hash table owned by the server ID.");
+    prometheus_help(out, "ringlb_ring_share", "gauge",
+                    "Fraction of the hash table owned by the server ID.");
     for (std::size_t i = 0; i < members.size(); ++i) {
         out += "ringlb_ring_share{id=\"" + std::to_string(members[i].id) + "\"} " +
                number(shares[i]) + "\n";
     }
-    help(out, "ringlb_requests_total", "counter", "Answers passed on from the replica.");
+    prometheus_help(out, "ringlb_requests_total", "counter", "Answers passed on from the replica.");
     std::string failures;
     std::string latency;
     for (const auto& backend : snapshot.backends) {
@@ -105,11 +95,12 @@ std::string render_metrics(const RoutingSnapshot& snapshot) {
         latency += "ringlb_request_duration_seconds_count{" + l + "} " +
                    std::to_string(totals.requests) + "\n";
     }
-    help(out, "ringlb_request_failures_total", "counter",
-         "Attempts on the replica that got no usable answer (refused, reset, timed out).");
+    prometheus_help(
+        out, "ringlb_request_failures_total", "counter",
+        "Attempts on the replica that got no usable answer (refused, reset, timed out).");
     out += failures;
-    help(out, "ringlb_request_duration_seconds", "histogram",
-         "Time from sending a request to the replica to its whole answer.");
+    prometheus_help(out, "ringlb_request_duration_seconds", "histogram",
+                    "Time from sending a request to the replica to its whole answer.");
     out += latency;
     return out;
 }

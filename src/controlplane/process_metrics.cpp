@@ -3,22 +3,16 @@
 #include <filesystem>
 #include <sys/resource.h>
 
+#include "controlplane/prometheus_text.hpp"
+
 namespace ringlb::balancer {
 
 namespace {
 
 void metric(std::string& out, const char* name, const char* type, const char* help,
-            const std::string& sample) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += help;
-    out += "\n# TYPE ";
-    out += name;
-    out += ' ';
-    out += type;
-    out += '\n';
-    out += sample;
+            const std::string& samples) {
+    prometheus_help(out, name, type, help);
+    out += samples;
 }
 
 std::string line(const std::string& series, std::uint64_t value) {

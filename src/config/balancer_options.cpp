@@ -147,7 +147,8 @@ void add_health_options(CLI::App& app, BalancerOptions& o) {
                              "Time between heartbeat probes of a replica",
                              "RINGLB_HEARTBEAT_INTERVAL");
     net::add_duration_option(app, "--heartbeat-timeout", o.health.timeout,
-                             "Time limit of one heartbeat probe", "RINGLB_HEARTBEAT_TIMEOUT");
+                             "Time limit of one heartbeat probe; at most 4 x --heartbeat-interval",
+                             "RINGLB_HEARTBEAT_TIMEOUT");
     app.add_option("--heartbeat-fall", o.health.thresholds.fall,
                    "Failed probes in a row that mark a replica down")
         ->envname("RINGLB_HEARTBEAT_FALL")
@@ -215,8 +216,9 @@ void add_admin_options(CLI::App& app, BalancerOptions& o) {
         ->check(CLI::Range(std::size_t{16}, std::size_t{1024} * 1024))
         ->capture_default_str();
     app.add_option("--state-dir", o.state_dir,
-                   "Keep the replica membership (N, names, server IDs) in DIR/state.json, so a\n"
-                   "restarted ringlb brings the same replicas back")
+                   "Keep the membership (names, server IDs; the table for maglev-incremental) in\n"
+                   "DIR/state.json, so a restarted ringlb brings the same replicas back; a saved\n"
+                   "membership replaces --replicas. One ringlb per DIR (it holds DIR/lock)")
         ->envname("RINGLB_STATE_DIR");
 }
 

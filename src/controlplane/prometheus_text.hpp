@@ -5,7 +5,8 @@
 namespace ringlb::balancer {
 
 // Appends a metric's "# HELP" and "# TYPE" lines in Prometheus text format (version 0.0.4).
-inline void prometheus_help(std::string& out, const char* name, const char* type, const char* text) {
+inline void prometheus_help(std::string& out, const char* name, const char* type,
+                            const char* text) {
     out += "# HELP ";
     out += name;
     out += ' ';

@@ -52,13 +52,13 @@ struct AdminOptions {
     std::string token;               // when set, /add and /rm need "Authorization: Bearer <token>"
     bool token_for_metrics = false;  // ... and /metrics too
     std::optional<std::string> listen;  // "HOST:PORT": serve the admin API there, not on --port
-    std::uint64_t max_body_bytes = 64 * 1024;
+    std::uint64_t max_body_bytes = 64ULL * 1024;
 };
 
 struct FrontLimits {
     std::size_t max_connections = 10'000;  // client connections at once; 0 for no limit
     bool max_connections_given = false;    // set on the command line or in the environment
-    std::size_t max_url_bytes = 8 * 1024;  // 414 past it
+    std::size_t max_url_bytes = std::size_t{8} * 1024;  // 414 past it
 };
 
 struct BalancerOptions {

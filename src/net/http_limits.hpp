@@ -15,7 +15,7 @@ struct HttpLimits {
     // Request line plus headers.
     std::uint32_t max_header_bytes = 16 * 1024;
     std::uint32_t max_header_fields = 100;
-    std::uint64_t max_body_bytes = 1024 * 1024;
+    std::uint64_t max_body_bytes = 1024ULL * 1024;
     // On SIGTERM, how long in-flight requests get to finish before their connections are cut.
     std::chrono::milliseconds drain_timeout{10'000};
 };

@@ -21,7 +21,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 // A probe answer is small (a heartbeat is empty); anything bigger is not a healthy replica.
-constexpr std::uint64_t kProbeBodyLimit = 64 * 1024;
+constexpr std::uint64_t kProbeBodyLimit = 64ULL * 1024;
 }  // namespace
 
 asio::awaitable<ProbeResult> probe_http(tcp::endpoint endpoint, std::string host,

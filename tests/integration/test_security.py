@@ -63,9 +63,11 @@ def test_connections_past_the_limit_are_refused_clearly(start_balancer):
     lb = start_balancer("--max-connections", "4")
     held = [socket.create_connection(("127.0.0.1", lb.port), timeout=5) for _ in range(4)]
     try:
-        # Refused once ringlb has accepted the four held connections.
+        # Refused once ringlb has accepted the four held connections; until then the request is
+        # served (and closed: Connection: close), and asked again.
         answer = wait_until(lambda: (lambda a: a if a.startswith(b"HTTP/1.1 503 ") else None)(
-            raw_exchange(lb.port, b"GET /home HTTP/1.1\r\nHost: x\r\n\r\n")), 5, what="a 503 past the limit")
+            raw_exchange(lb.port, b"GET /home HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", timeout=1)),
+            5, what="a 503 past the limit")
         assert b"too many connections" in answer
     finally:
         for sock in held:

@@ -26,6 +26,7 @@
 #include "controlplane/state_file.hpp"
 #include "dataplane/balancer_session.hpp"
 #include "dataplane/upstream_exchange.hpp"
+#include "dataplane/upstream_pool.hpp"
 #include "drivers/docker/docker_driver.hpp"
 #include "drivers/process/process_driver.hpp"
 #include "hashing/algorithm.hpp"
@@ -221,6 +222,7 @@ int run_balancer(const balancer::BalancerOptions& given) {
                 m.out_of_descriptors = m.out_of_descriptors || s->out_of_descriptors();
             }
         }
+        m.upstream_connections = balancer::UpstreamConnectionCount::open();
         m.open_files = balancer::count_open_files();
         m.open_files_limit = balancer::open_files_limit();
         m.probe_local_failures = control_plane.probe_local_failures();

@@ -25,6 +25,9 @@ std::string render_process_metrics(const ProcessMetrics& m) {
     std::string out;
     metric(out, "ringlb_client_connections", "gauge", "Client connections open now.",
            line("ringlb_client_connections", m.client_connections));
+    metric(out, "ringlb_upstream_connections", "gauge",
+           "Connections to replicas open now, in use or kept for reuse.",
+           line("ringlb_upstream_connections", m.upstream_connections));
     metric(out, "ringlb_connections_refused_total", "counter",
            "Client connections answered 503 and closed: past --max-connections, or while out of "
            "descriptors.",

@@ -11,6 +11,7 @@ namespace ringlb::balancer {
 // asked for.
 struct ProcessMetrics {
     std::uint64_t client_connections = 0;      // open now, every listener
+    std::uint64_t upstream_connections = 0;    // open now to replicas, in use or pooled
     std::uint64_t refused_over_limit = 0;      // past --max-connections, answered 503
     std::uint64_t refused_no_descriptor = 0;   // while out of descriptors, answered 503
     bool out_of_descriptors = false;           // the last accept failed for want of descriptors

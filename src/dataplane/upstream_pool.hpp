@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -15,8 +16,23 @@
 namespace ringlb::balancer {
 
 // A kept-alive connection to a replica, with the bytes read past the last answer.
+// Counts the upstream connections open over all workers, for /metrics: one lives in each
+// UpstreamConnection. Any thread.
+class UpstreamConnectionCount {
+  public:
+    UpstreamConnectionCount() { open_.fetch_add(1, std::memory_order_relaxed); }
+    ~UpstreamConnectionCount() { open_.fetch_sub(1, std::memory_order_relaxed); }
+    UpstreamConnectionCount(const UpstreamConnectionCount&) = delete;
+    UpstreamConnectionCount& operator=(const UpstreamConnectionCount&) = delete;
+    static std::uint64_t open() { return open_.load(std::memory_order_relaxed); }
+
+  private:
+    static inline std::atomic<std::uint64_t> open_{0};
+};
+
 struct UpstreamConnection {
     explicit UpstreamConnection(boost::asio::ip::tcp::socket s) : socket(std::move(s)) {}
+    UpstreamConnectionCount counted;
     boost::asio::ip::tcp::socket socket;
     boost::beast::flat_buffer buffer;
     std::chrono::steady_clock::time_point idle_since;

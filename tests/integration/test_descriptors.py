@@ -104,7 +104,9 @@ def test_out_of_descriptors_the_waiting_clients_get_503_and_no_replica_is_replac
         held = flood(lb.port, 300)
         try:
             wait_until(lambda: "event=descriptors_exhausted" in lb.stderr(), 5, what="descriptors_exhausted")
-            assert answer_of(lb.port) == "HTTP/1.1 503 Service Unavailable"
+            started = time.monotonic()
+            assert answer_of(lb.port, timeout=5) == "HTTP/1.1 503 Service Unavailable"
+            assert time.monotonic() - started < 3
             time.sleep(1.5)  # heartbeats keep failing locally all this time
             log = lb.stderr()
             assert "event=probe_local_failure" in log, log
@@ -115,6 +117,9 @@ def test_out_of_descriptors_the_waiting_clients_get_503_and_no_replica_is_replac
         wait_until(lambda: answer_of(lb.port) == "HTTP/1.1 200 OK", 5, what="served again after the flood")
         assert_replicas_untouched(lb, names)
         metrics = requests.get(lb.url("/metrics"), timeout=5).text
-        assert "ringlb_connections_refused_total{reason=\"descriptors\"}" in metrics
+        for series in ("ringlb_connections_refused_total{reason=\"descriptors\"}", "ringlb_client_connections ",
+                       "ringlb_upstream_connections ", "ringlb_open_files ", "ringlb_open_files_limit 256",
+                       "ringlb_local_failures_total{what=\"probe\"}"):
+            assert series in metrics, series
     finally:
         lb.stop()

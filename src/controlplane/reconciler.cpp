@@ -137,6 +137,9 @@ std::chrono::milliseconds Reconciler::backoff(const Slot& slot) const {
 
 asio::awaitable<void> Reconciler::replace(std::uint32_t server_id,
                                           std::optional<std::uint64_t> failed_backend) {
+    // A start that failed (a crash, or ringlb out of descriptors) keeps its name for the next try:
+    // one replacement takes one new name, however many tries it needs.
+    std::optional<std::string> retry_name;
     for (;;) {
         const Slot* waiting = deps_.registry.find_by_id(server_id);
         if (waiting == nullptr) {
@@ -153,7 +156,7 @@ asio::awaitable<void> Reconciler::replace(std::uint32_t server_id,
         const std::string old_name = slot->name;
         // The failed replica may be hung and slow to stop; its replacement does not wait for it.
         spawn(deps_.control, discard(stop(std::exchange(slot->replica, std::nullopt))), "stop");
-        const std::string new_name = deps_.registry.fresh_name(rng_, {});
+        const std::string new_name = retry_name ? *retry_name : deps_.registry.fresh_name(rng_, {});
         Started started = co_await start_until_healthy(new_name, server_id);
         slot = deps_.registry.find_by_id(server_id);  // the vector may have changed while we waited
         if (slot == nullptr) {
@@ -169,6 +172,7 @@ asio::awaitable<void> Reconciler::replace(std::uint32_t server_id,
                         {"retry_in", net::format_duration(backoff(*slot))}});
             slot->backend.reset();
             failed_backend = std::nullopt;
+            retry_name = new_name;
             deps_.publish();
             continue;
         }

@@ -173,6 +173,8 @@ TEST_F(ControlPlaneTest, ReplicaThatKeepsFailingToStartIsRetriedWithGrowingBacko
     driver.exit(handle);
     clock.advance(milliseconds(1));
     EXPECT_EQ(driver.starts, before + 1) << "the first replacement starts at once";
+    const std::string trying = rep()[0];
+    EXPECT_NE(trying, "server-1");
     const struct {
         int wait_ms;
         int starts;
@@ -182,8 +184,10 @@ TEST_F(ControlPlaneTest, ReplicaThatKeepsFailingToStartIsRetriedWithGrowingBacko
         EXPECT_EQ(driver.starts, before + step.starts) << "after " << step.wait_ms << " ms more";
     }
     EXPECT_EQ(rep().size(), 2U) << "the slot stays while its replica restarts";
+    EXPECT_EQ(rep()[0], trying) << "every try of one replacement uses the same new name";
     driver.fail_all = false;
     clock.advance(milliseconds(800));
+    EXPECT_EQ(rep()[0], trying);
     EXPECT_TRUE(backend_of(rep()[0]) && backend_of(rep()[0])->is_up());
 }
 

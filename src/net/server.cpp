@@ -83,6 +83,7 @@ Server::Server(WorkerPool& pool, const tcp::endpoint& endpoint, Session session,
     for (std::size_t i = 0; i < pool.size(); ++i) {
         workers_.push_back(std::make_unique<Worker>(
             pool.context(i), i, open_listener(pool.context(i), local_endpoint_)));
+        listener_fds_.push_back(workers_.back()->acceptor.native_handle());
     }
 }
 
@@ -126,8 +127,8 @@ void Server::refuse_waiting(Worker& worker) {
     }
     // Every listener's backlog, not only this worker's: another worker may have lost its spare
     // descriptor to a thread that took the number while it was free.
-    for (const auto& listener : workers_) {
-        if (!refuse_backlog(worker.spare, listener->acceptor.native_handle())) {
+    for (const int listener : listener_fds_) {
+        if (!refuse_backlog(worker.spare, listener)) {
             break;
         }
     }

@@ -106,6 +106,9 @@ class Server {
     std::atomic<bool> in_pressure_{false};
     boost::asio::ip::tcp::endpoint local_endpoint_;
     std::vector<std::unique_ptr<Worker>> workers_;
+    // The listeners' descriptors, read by every worker when out of descriptors (never changed, so
+    // no worker touches another's acceptor object).
+    std::vector<int> listener_fds_;
 };
 
 }  // namespace ringlb::net

@@ -3,7 +3,6 @@
 // The scripted replica and the fixture of the upstream exchange tests: a loopback socket that
 // answers, closes, cuts, garbles or withholds answers as each test scripts it.
 
-#include "dataplane/upstream_exchange.hpp"
 #include <array>
 #include <chrono>
 #include <limits>
@@ -11,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,7 +18,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
+
 #include "dataplane/upstream_batcher.hpp"
+#include "dataplane/upstream_exchange.hpp"
 #include "run_until.hpp"
 
 namespace ringlb::balancer::test {

@@ -5,7 +5,6 @@
 namespace ringlb::balancer::test {
 namespace {
 
-
 TEST_F(UpstreamExchangeTest, AnAnswerCutShortByACloseEndsAtOnce) {
     options.response_timeout = 5000ms;
     ScriptedReplica replica(io,

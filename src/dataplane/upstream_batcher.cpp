@@ -27,6 +27,11 @@ std::size_t UpstreamBatcher::queued() const {
 }
 
 void UpstreamBatcher::add(UpstreamTarget target, UpstreamRequest& request, net::Parking& parked) {
+    if (pool_.persistence(target.uid) != Persistence::keeps) {
+        // Alone until the replica is seen to keep connections open (persistence_seen).
+        send(Batch{std::move(target), {&request}, {&parked}, request.bytes.size()});
+        return;
+    }
     auto batch = std::find_if(open_.begin(), open_.end(),
                               [&](const Batch& b) { return b.target.uid == target.uid; });
     if (batch == open_.end()) {

@@ -25,6 +25,16 @@ NextStep next_step(const RunEnd& run) {
     net::unreachable("an exchange outcome without a next step");
 }
 
+Persistence persistence_seen(bool fresh, std::size_t answered, bool first_answer_keeps) {
+    if (answered == 0) {
+        return Persistence::unknown;
+    }
+    if (first_answer_keeps) {
+        return Persistence::keeps;
+    }
+    return fresh ? Persistence::closes : Persistence::unknown;
+}
+
 AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent) {
     switch (outcome) {
         case ExchangeOutcome::answered:

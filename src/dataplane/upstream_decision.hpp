@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <optional>
 
+#include "dataplane/persistence.hpp"
 #include "dataplane/upstream_exchange.hpp"
 
 namespace ringlb::balancer {
@@ -37,6 +38,13 @@ enum class NextStep {
 // or a fresh connection that failed before its first answer, fails them all: the replica is
 // failing.
 NextStep next_step(const RunEnd& run);
+
+// `fresh`: the connection was opened for this run; `answered`: answers read on it;
+// `first_answer_keeps`: whether the first of them kept it open (read only when answered > 0).
+// Requests are pipelined to a replica only once it is seen to keep its connections: to one that
+// closes them, each pipelined request behind the first would only be sent again on a new
+// connection (and unread requests make some servers reset the connection instead of closing it).
+Persistence persistence_seen(bool fresh, std::size_t answered, bool first_answer_keeps);
 
 // What happens to the replica and the request after a failed exchange with it.
 struct AfterFailure {

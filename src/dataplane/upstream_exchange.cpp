@@ -145,6 +145,7 @@ struct ConnectionRun {
     std::size_t answered = 0;               // requests answered, in order
     bool keep_alive = false;                // the last answer keeps the connection open
     std::optional<ExchangeResult> failure;  // why the request after the answered ones has none
+    bool first_keep_alive = false;          // the first answer kept it open
 };
 
 // Writes `requests` on `connection` at once and reads their answers in order until one fails or
@@ -181,6 +182,7 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
             co_return run;
         }
         finish(attempt.result);
+        run.first_keep_alive = run.answered == 0 ? attempt.keep_alive : run.first_keep_alive;
         ++run.answered;
         run.keep_alive = attempt.keep_alive;
         if (!attempt.keep_alive) {
@@ -239,6 +241,8 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
                                              target.abandoned, options, finish);
             end.failure = run.failure;
             end.answered = run.answered;
+            pool.note_persistence(
+                target.uid, persistence_seen(opened.fresh, run.answered, run.first_keep_alive));
             // Bytes past the last answer belong to no request (a body on an answer to HEAD, say):
             // such a connection is not reused.
             if (!run.failure && next == requests.size() && run.keep_alive &&

@@ -34,12 +34,25 @@ void UpstreamPool::give_back(std::uint64_t backend_uid,
 }
 
 void UpstreamPool::keep_only(const RoutingSnapshot& snapshot) {
-    std::erase_if(idle_, [&](const auto& entry) {
+    const auto gone = [&snapshot](std::uint64_t uid) {
         return std::none_of(snapshot.backends.begin(), snapshot.backends.end(),
-                            [&](const std::shared_ptr<Backend>& backend) {
-                                return backend && backend->uid() == entry.first;
+                            [uid](const std::shared_ptr<Backend>& backend) {
+                                return backend && backend->uid() == uid;
                             });
-    });
+    };
+    std::erase_if(idle_, [&](const auto& entry) { return gone(entry.first); });
+    std::erase_if(persistence_, [&](const auto& entry) { return gone(entry.first); });
+}
+
+Persistence UpstreamPool::persistence(std::uint64_t backend_uid) const {
+    const auto it = persistence_.find(backend_uid);
+    return it == persistence_.end() ? Persistence::unknown : it->second;
+}
+
+void UpstreamPool::note_persistence(std::uint64_t backend_uid, Persistence seen) {
+    if (seen != Persistence::unknown) {
+        persistence_[backend_uid] = seen;
+    }
 }
 
 void UpstreamPool::lend_buffer(UpstreamConnection& connection) {

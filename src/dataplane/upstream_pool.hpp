@@ -12,6 +12,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "controlplane/routing_snapshot.hpp"
+#include "dataplane/persistence.hpp"
 
 namespace ringlb::balancer {
 
@@ -67,6 +68,12 @@ class UpstreamPool {
 
     std::size_t idle_count() const;
 
+    // What this worker last saw of the replica's connections (persistence_seen,
+    // dataplane/upstream_decision.hpp): requests are pipelined to it only once it is known to
+    // keep them open. `unknown` until its first answer.
+    Persistence persistence(std::uint64_t backend_uid) const;
+    void note_persistence(std::uint64_t backend_uid, Persistence seen);
+
     // Gives a connection that has no read buffer a spare one, if there is one.
     void lend_buffer(UpstreamConnection& connection);
     std::size_t spare_buffers() const { return spare_buffers_.size(); }
@@ -79,6 +86,7 @@ class UpstreamPool {
     std::size_t max_idle_;
     std::vector<boost::beast::flat_buffer> spare_buffers_;
     std::unordered_map<std::uint64_t, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+    std::unordered_map<std::uint64_t, Persistence> persistence_;  // what was learned, by replica
 };
 
 }  // namespace ringlb::balancer

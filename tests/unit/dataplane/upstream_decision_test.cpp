@@ -121,5 +121,28 @@ TEST(ClientReplyTest, FollowsTheTable) {
     }
 }
 
+TEST(PersistenceSeenTest, OnlyAFreshConnectionsFirstAnswerShowsAClosingReplica) {
+    struct Row {
+        bool fresh;
+        std::size_t answered;
+        bool first_answer_keeps;
+        Persistence expected;
+    };
+    const std::vector<Row> rows = {
+        {true, 0, false, Persistence::unknown},  // nothing answered: nothing learned
+        {false, 0, true, Persistence::unknown},
+        {true, 1, true, Persistence::keeps},
+        {false, 3, true, Persistence::keeps},
+        {true, 1, false, Persistence::closes},  // HTTP/1.0 or "Connection: close" at once
+        {true, 2, false, Persistence::closes},
+        {false, 1, false, Persistence::unknown},  // a reused connection reached its limit
+    };
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        EXPECT_EQ(persistence_seen(rows[i].fresh, rows[i].answered, rows[i].first_answer_keeps),
+                  rows[i].expected)
+            << "row " << i;
+    }
+}
+
 }  // namespace
 }  // namespace ringlb::balancer

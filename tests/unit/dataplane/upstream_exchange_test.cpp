@@ -6,6 +6,7 @@ namespace {
 TEST_F(UpstreamExchangeTest, RequestsOfOneTurnGoOutInOneWriteOnOneConnection) {
     ScriptedReplica replica(io, {});
     UpstreamBatcher batcher(worker, pool, options, 16);
+    pool.note_persistence(7, Persistence::keeps);  // batched: seen to keep connections
     make(6);
     exchange_through(batcher, replica);
     expect_all_answered();
@@ -18,6 +19,7 @@ TEST_F(UpstreamExchangeTest, RequestsOfOneTurnGoOutInOneWriteOnOneConnection) {
 TEST_F(UpstreamExchangeTest, AFullBatchLeavesAtOnce) {
     ScriptedReplica replica(io, {});
     UpstreamBatcher batcher(worker, pool, options, 2);
+    pool.note_persistence(7, Persistence::keeps);  // batched: seen to keep connections
     make(5);
     exchange_through(batcher, replica);
     expect_all_answered();
@@ -124,6 +126,7 @@ TEST_F(UpstreamExchangeTest, RequestsBehindOneThatTimesOutGoAgain) {
 TEST_F(UpstreamExchangeTest, ABatchLeavesOnceItHoldsEnoughBytes) {
     ScriptedReplica replica(io, {});
     UpstreamBatcher batcher(worker, pool, options, 16);
+    pool.note_persistence(7, Persistence::keeps);  // batched: seen to keep connections
     make(4);
     const std::string padding(UpstreamBatcher::kMaxBatchBytes / 3, 'x');
     for (auto& s : sent) {

@@ -50,6 +50,25 @@ TEST(UpstreamPool, KeepOnlyDropsReplicasThatLeft) {
     EXPECT_NE(pool.take(kept->uid(), now), nullptr);
 }
 
+TEST(UpstreamPool, RemembersWhatItLearnedOfEachReplicasConnectionsUntilItLeaves) {
+    UpstreamPool pool(4);
+    auto kept = std::make_shared<Backend>("a", 1, boost::asio::ip::tcp::endpoint{}, 1);
+    auto left = std::make_shared<Backend>("b", 2, boost::asio::ip::tcp::endpoint{}, 1);
+    EXPECT_EQ(pool.persistence(kept->uid()), Persistence::unknown);
+    pool.note_persistence(kept->uid(), Persistence::closes);
+    pool.note_persistence(left->uid(), Persistence::keeps);
+    EXPECT_EQ(pool.persistence(kept->uid()), Persistence::closes);
+    pool.note_persistence(kept->uid(), Persistence::unknown);  // nothing new: no change
+    EXPECT_EQ(pool.persistence(kept->uid()), Persistence::closes);
+    RoutingSnapshot snapshot;
+    snapshot.backends = {kept};
+    pool.keep_only(snapshot);
+    EXPECT_EQ(pool.persistence(kept->uid()), Persistence::closes);
+    EXPECT_EQ(pool.persistence(left->uid()), Persistence::unknown);
+    pool.note_persistence(kept->uid(), Persistence::keeps);
+    EXPECT_EQ(pool.persistence(kept->uid()), Persistence::keeps);
+}
+
 std::unique_ptr<UpstreamConnection> connection_with_buffer(boost::asio::io_context& ctx) {
     auto c = connection(ctx);
     c->buffer.prepare(1024);

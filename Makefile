@@ -143,11 +143,13 @@ BENCH_ENV = RINGLB_BIN_DIR=$(abspath $(BUILD_DIR))/bin
 bench: build
 	$(BUILD_DIR)/bin/hashing_bench
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py $(BENCH_FLAGS)
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --replica nginx --threads 1 $(BENCH_FLAGS)
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py
 
 # The version CI runs through ctest: seconds in all, checks that every contender answers.
 bench-quick: build
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --quick
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --quick --replica nginx
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py --quick
 
 # ---------------------------------------------------------------------------------------------

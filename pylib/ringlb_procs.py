@@ -67,6 +67,35 @@ def parent_pid(pid):
         return None
 
 
+def descendants(pid):
+    """The PIDs of every live process below `pid` (its children, their children, ...)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            child = int(entry)
+            parent = parent_pid(child)
+            if parent is not None and pid_alive(child):
+                parents[child] = parent
+    found, frontier = [], [pid]
+    while frontier:
+        below = [child for child, parent in parents.items() if parent == frontier[-1]]
+        frontier.pop()
+        found += below
+        frontier += below
+    return found
+
+
+def server_pid(supervisor):
+    """The PID of the command a replica supervisor (`ringlb --replica-supervisor`) runs: its first
+    child, waited for briefly; the supervisor's own PID when it has none (it has exited)."""
+    deadline = time.monotonic() + 2
+    while True:
+        children = [int(e) for e in os.listdir("/proc") if e.isdigit() and parent_pid(int(e)) == supervisor]
+        if children or not pid_alive(supervisor) or time.monotonic() > deadline:
+            return min(children) if children else supervisor
+        time.sleep(0.02)
+
+
 def replica_pids(log_text):
     """{name: pid} of every replica process a ringlb log (its stderr) reports starting."""
     return {m.group(1): int(m.group(2)) for m in REPLICA_STARTED.finditer(log_text)}
@@ -175,8 +204,9 @@ class Process:
             return f.read().decode(errors="replace")
 
     def replica_pids(self):
-        """{name: pid} of every replica process this ringlb reported starting."""
-        return replica_pids(self.stderr())
+        """{name: pid} of every replica this ringlb reported starting: the replica's own server
+        process (its supervisor's child) while it runs, else the supervisor's PID from the log."""
+        return {name: server_pid(pid) for name, pid in replica_pids(self.stderr()).items()}
 
     def signal(self, signo):
         if self.proc.poll() is None:

@@ -1,7 +1,12 @@
 #!/usr/bin/python3
-"""ringlb, nginx and HAProxy in front of the same three ringlb-server replicas, in one run.
+"""ringlb, nginx and HAProxy in front of the same three replicas, in one run.
 
     bench/proxy/compare.py [--threads 1 2] [--seconds 10] [--repeats 3] [--connections 64]
+                           [--replica ringlb-server|nginx]
+
+The replicas are ringlb-server, or with --replica nginx one nginx each (examples/nginx/replica.sh,
+started by ringlb through --replica-command): the comparison in front of a server ringlb did not
+write.
 
 For each thread count: ringlb starts three replicas (process driver); nginx and HAProxy are then
 configured with those same replica addresses (configs: nginx.conf.in, haproxy.cfg.in, see
@@ -25,6 +30,7 @@ import benchlib  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "random_request_id.lua")
 UNBATCHED = "ringlb-b1"
+NGINX_REPLICA = os.path.join(HERE, "..", "..", "examples", "nginx", "replica.sh")
 
 
 def start_ringlb(threads, port, env=None, extra_args=()):
@@ -41,7 +47,7 @@ def start_ringlb(threads, port, env=None, extra_args=()):
         return found if len(found) >= 3 else None
 
     try:
-        return daemon, benchlib.wait_until(addresses, 10, what="ringlb to report its three replicas")
+        return daemon, benchlib.wait_until(addresses, 30, what="ringlb to report its three replicas")
     except AssertionError:
         daemon.stop()
         raise RuntimeError("ringlb did not report its three replicas") from None
@@ -73,22 +79,27 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--quick", action="store_true", help="1 s runs, 1 repeat, 1 thread: checks the harness")
+    parser.add_argument("--replica", choices=["ringlb-server", "nginx"], default="ringlb-server",
+                        help="the replica program (nginx: examples/nginx/replica.sh)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     if args.quick:
         args.threads, args.seconds, args.repeats = [1], 1, 1
 
+    replica_args = [] if args.replica == "ringlb-server" else ["--replica-command", os.path.abspath(NGINX_REPLICA)]
     rows = []
+    print(f"replicas: {args.replica}")
     print(f"{'threads':>7}  {'proxy':<9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for threads in args.threads:
         port, nginx_port, haproxy_port = benchlib.free_port(), benchlib.free_port(), benchlib.free_port()
         unbatched_port = benchlib.free_port()
-        ringlb, addresses = start_ringlb(threads, port)
+        ringlb, addresses = start_ringlb(threads, port, extra_args=replica_args)
         # The same build with --upstream-batch 1 (every request on its own replica connection, as
         # nginx and HAProxy send them), on three replicas of its own: shows what batching gives.
         unbatched = None
         try:
-            unbatched, _ = start_ringlb(threads, unbatched_port, extra_args=["--upstream-batch", "1"])
+            unbatched, _ = start_ringlb(threads, unbatched_port,
+                                        extra_args=["--upstream-batch", "1", *replica_args])
             with benchlib.nginx(nginx_config(nginx_port, addresses), nginx_port, threads), \
                     start_haproxy(haproxy_port, addresses, threads):
                 urls = {"ringlb": port, "nginx": nginx_port, "haproxy": haproxy_port,
@@ -109,7 +120,7 @@ def main():
         batch_ratio = results["ringlb"]["rps"] / results[UNBATCHED]["rps"]
         batch_p99 = results["ringlb"]["p99"] / results[UNBATCHED]["p99"]
         print(f"{threads:>7}  ringlb / {UNBATCHED} (--upstream-batch 1): req/s x{batch_ratio:.2f}, p99 x{batch_p99:.2f}")
-        rows.append({"threads": threads, "results": results, "best_peer": best, "rps_ratio": ratio,
+        rows.append({"threads": threads, "replica": args.replica, "results": results, "best_peer": best, "rps_ratio": ratio,
                      "p99_ratio": p99_ratio, "batching_rps_ratio": batch_ratio})
         if any(r["errors"] for r in results.values()):
             print("errors seen: the figures above are not comparable", file=sys.stderr)

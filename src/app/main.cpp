@@ -20,6 +20,7 @@
 #include "common/log.hpp"
 #include "config/balancer_options.hpp"
 #include "config/descriptor_budget.hpp"
+#include "config/replica_command.hpp"
 #include "controlplane/control_plane.hpp"
 #include "controlplane/process_metrics.hpp"
 #include "controlplane/routing_snapshot.hpp"
@@ -29,6 +30,7 @@
 #include "dataplane/upstream_pool.hpp"
 #include "drivers/docker/docker_driver.hpp"
 #include "drivers/process/process_driver.hpp"
+#include "drivers/process/supervisor.hpp"
 #include "hashing/algorithm.hpp"
 #include "net/http_probe.hpp"
 #include "net/listener.hpp"
@@ -70,18 +72,36 @@ std::string replica_binary(const balancer::BalancerOptions& options) {
         .string();
 }
 
+// The words of the replica command: --replica-command's, or ringlb-server's.
+std::vector<std::string> replica_command(const balancer::BalancerOptions& options) {
+    if (!options.replica_command.empty()) {
+        return balancer::split_command(options.replica_command).words;  // checked at parse
+    }
+    const std::string binary = replica_binary(options);
+    if (access(binary.c_str(), X_OK) != 0) {
+        throw std::runtime_error("the replica program " + binary +
+                                 " is not there or not executable (see --replica-binary)");
+    }
+    return {binary, "--id", "{id}", "--host", "{host}", "--port", "{port}", "--threads", "1"};
+}
+
+std::vector<std::string> own_environment() {
+    std::vector<std::string> env;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        env.emplace_back(*entry);
+    }
+    return env;
+}
+
 std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
                                                      const balancer::BalancerOptions& options) {
     if (options.driver == "process") {
-        const std::string binary = replica_binary(options);
-        if (access(binary.c_str(), X_OK) != 0) {
-            throw std::runtime_error("the replica program " + binary +
-                                     " is not there or not executable (see --replica-binary)");
-        }
-        return std::make_unique<drivers::ProcessDriver>(
-            control,
-            drivers::ProcessDriverOptions{binary, "127.0.0.1", options.replicas.start_timeout,
-                                          options.replicas.stop_timeout});
+        drivers::ProcessDriverOptions process;
+        process.command = replica_command(options);
+        process.stop_timeout = options.replicas.stop_timeout;
+        process.log_dir = options.replica_log_dir;
+        process.environment = own_environment();
+        return std::make_unique<drivers::ProcessDriver>(control, std::move(process));
     }
     drivers::DockerDriverOptions docker;
     docker.socket_path = options.docker.socket;
@@ -303,6 +323,9 @@ int run_balancer(const balancer::BalancerOptions& given) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc > 1 && argv[1] == drivers::kSupervisorFlag) {
+        return drivers::run_replica_supervisor(argc, argv);
+    }
     const auto parsed = balancer::parse_balancer_options(argc, argv);
     if (!parsed.options) {
         return parsed.exit_code;

@@ -10,6 +10,7 @@
 #include "common/cli_duration.hpp"
 #include "common/log.hpp"
 #include "common/version.hpp"
+#include "config/process_options.hpp"
 #include "hashing/algorithm.hpp"
 #include "hashing/capacity.hpp"
 #include "net/http_limit_options.hpp"
@@ -65,7 +66,8 @@ void add_replica_options(CLI::App& app, BalancerOptions& o) {
         ->check(CLI::Range(1U, 10'000U))
         ->capture_default_str();
     app.add_option("--driver", o.driver,
-                   "How replicas are run: process (local ringlb-server children) or docker")
+                   "How replicas are run: process (local processes: ringlb-server, "
+                   "or\n--replica-command) or docker")
         ->envname("RINGLB_DRIVER")
         ->check(CLI::IsMember({"process", "docker"}))
         ->capture_default_str();
@@ -299,6 +301,7 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
     app.get_formatter()->column_width(36);
     add_listen_options(app, o);
     add_replica_options(app, o);
+    add_replica_command_options(app, o);
     add_hash_options(app, o);
     add_health_options(app, o);
     add_proxy_options(app, o);
@@ -335,6 +338,7 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
                                            "): lower it or raise --heartbeat-interval");
         }
         check_driver_paths(o);
+        check_replica_command_options(o);
     } catch (const CLI::ParseError& e) {
         return {std::nullopt, app.exit(e)};
     }

@@ -66,7 +66,9 @@ struct BalancerOptions {
     std::uint16_t port = 5000;
     std::size_t threads = 0;  // resolved to the number of cores
     std::string driver = "process";
-    std::string replica_binary;  // process driver: ringlb-server beside ringlb by default
+    std::string replica_binary;   // process driver: ringlb-server beside ringlb by default
+    std::string replica_command;  // process driver: the user's command, instead of ringlb-server
+    std::string replica_log_dir;  // process driver: replicas' output to DIR/NAME.log, not the log
     DockerOptions docker;
     ReplicaOptions replicas;
     hashing::Config hash;

@@ -46,11 +46,10 @@ asio::awaitable<Reconciler::Started> Reconciler::start_until_healthy(std::string
     }
     auto backend =
         std::make_shared<Backend>(name, server_id, started.replica->endpoint, deps_.workers);
-    if (!co_await wait_until_healthy(*backend)) {
+    if (std::string why = co_await wait_until_healthy(*backend, &started.replica->handle);
+        !why.empty()) {
         co_await stop(started.replica->handle);
-        co_return Started{
-            nullptr, std::nullopt,
-            "no heartbeat within " + net::format_duration(deps_.options.replicas.start_timeout)};
+        co_return Started{nullptr, std::nullopt, std::move(why)};
     }
     co_return Started{std::move(backend), std::move(started.replica->handle), {}};
 }
@@ -58,7 +57,7 @@ asio::awaitable<Reconciler::Started> Reconciler::start_until_healthy(std::string
 asio::awaitable<Reconciler::Started> Reconciler::adopt(ReplicaAddress replica) {
     auto backend =
         std::make_shared<Backend>(replica.name, replica.server_id, replica.endpoint, deps_.workers);
-    const bool healthy = co_await wait_until_healthy(*backend);
+    const bool healthy = (co_await wait_until_healthy(*backend, nullptr)).empty();
     log::info("replica_adopted", {{"name", replica.name},
                                   {"id", replica.server_id},
                                   {"address", net::to_string(replica.endpoint)},
@@ -67,15 +66,23 @@ asio::awaitable<Reconciler::Started> Reconciler::adopt(ReplicaAddress replica) {
     co_return Started{healthy ? std::move(backend) : nullptr, std::move(replica.handle), {}};
 }
 
-asio::awaitable<bool> Reconciler::wait_until_healthy(const Backend& backend) {
+asio::awaitable<std::string> Reconciler::wait_until_healthy(const Backend& backend,
+                                                            const ReplicaHandle* replica) {
     const auto deadline = deps_.clock.now() + deps_.options.replicas.start_timeout;
+    std::string last_failure;
     while (deps_.clock.now() < deadline) {
-        if ((co_await deps_.probe(backend)).verdict == ProbeVerdict::passed) {
-            co_return true;
+        const ProbeOutcome result = co_await deps_.probe(backend);
+        if (result.verdict == ProbeVerdict::passed) {
+            co_return std::string();
+        }
+        last_failure = result.detail;
+        if (const auto how = replica ? deps_.driver.gone(*replica) : std::nullopt) {
+            co_return "exited (" + *how + ") before passing its heartbeat";
         }
         co_await deps_.clock.sleep(kStartProbeInterval);
     }
-    co_return false;
+    co_return "no heartbeat within " + net::format_duration(deps_.options.replicas.start_timeout) +
+        (last_failure.empty() ? "" : " (last probe: " + last_failure + ")");
 }
 
 asio::awaitable<bool> Reconciler::stop(std::optional<ReplicaHandle> replica) {

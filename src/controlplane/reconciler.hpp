@@ -72,7 +72,9 @@ class Reconciler {
     void begin_shutdown() { shutting_down_ = true; }
 
   private:
-    boost::asio::awaitable<bool> wait_until_healthy(const Backend& backend);
+    // Empty once the replica passed a heartbeat; else why it did not within --start-timeout.
+    boost::asio::awaitable<std::string> wait_until_healthy(const Backend& backend,
+                                                           const ReplicaHandle* replica);
     boost::asio::awaitable<void> replace(std::uint32_t server_id,
                                          std::optional<std::uint64_t> failed_backend);
     std::chrono::milliseconds backoff(const Slot& slot) const;

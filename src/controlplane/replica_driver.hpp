@@ -69,6 +69,13 @@ class ReplicaDriver {
     // The replicas this driver manages that exist right now, for adoption at start-up.
     virtual boost::asio::awaitable<std::vector<ReplicaAddress>> list() = 0;
 
+    // How the replica ended when it is known to have exited by itself (e.g. "exit 1"), so that
+    // the caller waiting for a new replica's first heartbeat can give up at once; nullopt when
+    // it is not known to be gone. Drivers that cannot tell keep this default.
+    virtual std::optional<std::string> gone(const ReplicaHandle& /*replica*/) const {
+        return std::nullopt;
+    }
+
     // Called on the control executor when a replica exits by itself (crash, kill), so the control
     // plane need not wait for its heartbeat to notice. Optional for a driver to report; never
     // reported for a replica that stop() is stopping.

@@ -26,14 +26,22 @@ def start_replica():
         proc.stop()
 
 
+# When set, the replicas of every test that does not choose its own (--replica-binary,
+# --replica-command) run this command instead of ringlb-server: the contract suite runs again
+# against Flask replicas this way (integration.balancer_flask in CMakeLists.txt).
+REPLICA_COMMAND = os.environ.get("RINGLB_TEST_REPLICA_COMMAND")
+
+
 @pytest.fixture
 def start_balancer():
     """Starts ringlb (process driver, replicas on 127.0.0.1) on port 0; stops it at teardown."""
     started = []
 
     def start(*args, replicas=3, threads=2, env=None):
+        chosen = any(a in ("--replica-binary", "--replica-command") for a in args)
+        replica = ["--replica-command", REPLICA_COMMAND] if REPLICA_COMMAND and not chosen else []
         proc = Process([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", str(threads),
-                        "--replicas", str(replicas), *args], env=env, ready_timeout=30)
+                        "--replicas", str(replicas), *replica, *args], env=env, ready_timeout=60)
         started.append(proc)
         return proc
 

@@ -1,12 +1,9 @@
 #include "drivers/process/process_driver.hpp"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <regex>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,16 +12,23 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.hpp"
+#include "config/replica_command.hpp"
+#include "drivers/process/free_port.hpp"
+#include "drivers/process/replica_output.hpp"
+#include "drivers/process/spawn.hpp"
+#include "drivers/process/supervisor.hpp"
 #include "net/listener.hpp"
 
 namespace ringlb::drivers {
 
 namespace asio = boost::asio;
+using balancer::expand_placeholders;
+using balancer::replica_environment;
+using balancer::ReplicaPlaceholders;
 using namespace asio::experimental::awaitable_operators;
 using balancer::ReplicaAddress;
 using balancer::ReplicaHandle;
@@ -34,71 +38,20 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-struct Spawned {
-    pid_t pid = -1;
-    int stdout_fd = -1;
-    std::string error;
-};
+// Exits of replicas remembered for gone(), oldest forgotten first.
+constexpr std::size_t kRememberedExits = 256;
 
-// fork + exec with the child's stdout on a pipe. Between fork and exec the child (a copy of a
-// multi-threaded process) only makes async-signal-safe calls.
-Spawned spawn_child(const std::vector<std::string>& args) {
-    std::vector<char*> argv;
-    argv.reserve(args.size() + 1);
-    for (const std::string& arg : args) {
-        argv.push_back(const_cast<char*>(arg.c_str()));
-    }
-    argv.push_back(nullptr);
-    int pipe_fds[2];
-    if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
-        return {-1, -1, std::string("pipe: ") + std::strerror(errno)};
-    }
-    const pid_t parent = getpid();
-    const pid_t pid = fork();
-    if (pid < 0) {
-        const int saved = errno;
-        close(pipe_fds[0]);
-        close(pipe_fds[1]);
-        return {-1, -1, std::string("fork: ") + std::strerror(saved)};
-    }
-    if (pid == 0) {
-        // Die with ringlb, even when it is killed with SIGKILL: no orphaned replicas.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) {
-            _exit(127);
-        }
-        // A process group of its own: Ctrl-C in ringlb's terminal signals ringlb only, which
-        // then stops its replicas in order, instead of every replica dying at once and being
-        // replaced on the way out.
-        setpgid(0, 0);
-        dup2(pipe_fds[1], STDOUT_FILENO);
-        const int null_fd = open("/dev/null", O_RDONLY);
-        if (null_fd >= 0) {
-            dup2(null_fd, STDIN_FILENO);
-        }
-        close_range(3, ~0U, 0);
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        execv(argv[0], argv.data());
-        _exit(127);
-    }
-    close(pipe_fds[1]);
-    return {pid, pipe_fds[0], {}};
-}
+// What stop() adds to --stop-timeout before it kills a supervisor that has not exited: the
+// supervisor itself gives the replica --stop-timeout, then kills it and waits for it.
+constexpr std::chrono::seconds kSupervisorMargin{2};
 
-std::optional<boost::asio::ip::tcp::endpoint> parse_listening_line(const std::string& text) {
-    static const std::regex kListening(R"(listening on (\S+):(\d+))");
-    std::smatch match;
-    if (!std::regex_search(text, match, kListening)) {
-        return std::nullopt;
+std::string describe_status(int status) {
+    if (WIFSIGNALED(status)) {
+        return "signal " + std::to_string(WTERMSIG(status));
     }
-    try {
-        return net::make_endpoint(match[1].str(),
-                                  static_cast<std::uint16_t>(std::stoul(match[2].str())));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
+    const int code = WEXITSTATUS(status);
+    // The supervisor reports a command ended by signal N as 128 + N, as shells do.
+    return code > 128 ? "signal " + std::to_string(code - 128) : "exit " + std::to_string(code);
 }
 
 }  // namespace
@@ -118,8 +71,8 @@ struct ProcessDriver::Child {
     ReplicaHandle handle;
     std::string name;
     std::uint32_t server_id;
-    pid_t pid;
-    boost::asio::ip::tcp::endpoint endpoint;
+    pid_t pid;  // the supervisor's
+    std::uint16_t port = 0;
     asio::posix::stream_descriptor exit_watch;  // a pidfd: readable once the process has exited
     asio::steady_timer exited_signal;           // cancelled once the process has been reaped
     bool exited = false;
@@ -130,7 +83,8 @@ ProcessDriver::ProcessDriver(asio::io_context& control, ProcessDriverOptions opt
     : control_(control), options_(std::move(options)) {}
 
 ProcessDriver::~ProcessDriver() {
-    // Last resort (normally stop() has run for every child): never leave a replica behind.
+    // Last resort (normally stop() has run for every child): never leave a replica behind. The
+    // supervisor's command dies with it (its parent-death signal is SIGKILL).
     for (auto& [handle, child] : children_) {
         if (!child->exited) {
             kill(child->pid, SIGKILL);
@@ -139,46 +93,78 @@ ProcessDriver::~ProcessDriver() {
     }
 }
 
+int ProcessDriver::open_log_file(const std::string& name, std::string& error) const {
+    const std::string path = options_.log_dir + "/" + name + ".log";
+    const int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        error = "open " + path + ": " + std::strerror(errno);
+    }
+    return fd;
+}
+
 asio::awaitable<StartResult> ProcessDriver::start(std::string name, std::uint32_t server_id) {
-    const Spawned spawned = spawn_child({options_.binary, "--id", std::to_string(server_id),
-                                         "--host", options_.host, "--port", "0", "--threads", "1"});
+    std::set<std::uint16_t> taken;
+    for (const auto& [handle, child] : children_) {
+        taken.insert(child->port);
+    }
+    const auto port = pick_free_port(options_.host, taken);
+    if (!port) {
+        co_return StartResult{std::nullopt, "no free port on " + options_.host};
+    }
+    const ReplicaPlaceholders values{*port, options_.host, server_id, name};
+    std::vector<std::string> argv{"ringlb-replica", std::string(kSupervisorFlag),
+                                  std::to_string(options_.stop_timeout.count())};
+    for (std::string& word : expand_placeholders(options_.command, values)) {
+        argv.push_back(std::move(word));
+    }
+    std::string error;
+    const int log_fd = options_.log_dir.empty() ? -1 : open_log_file(name, error);
+    if (!options_.log_dir.empty() && log_fd < 0) {
+        co_return StartResult{std::nullopt, error};
+    }
+    const SpawnedProcess spawned = spawn_process(
+        options_.supervisor, argv, replica_environment(options_.environment, values), log_fd);
+    if (log_fd >= 0) {
+        close(log_fd);
+    }
     if (spawned.pid < 0) {
         co_return StartResult{std::nullopt, spawned.error};
     }
-    const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, spawned.pid, 0));
-    if (pidfd < 0) {
-        const int saved = errno;
-        kill(spawned.pid, SIGKILL);
-        waitpid(spawned.pid, nullptr, 0);
-        close(spawned.stdout_fd);
-        co_return StartResult{std::nullopt, std::string("pidfd_open: ") + std::strerror(saved)};
-    }
     ReplicaHandle handle(std::to_string(++started_));
-    auto child = std::make_shared<Child>(control_, handle, name, server_id, spawned.pid, pidfd);
+    auto child =
+        std::make_shared<Child>(control_, handle, name, server_id, spawned.pid, spawned.pidfd);
+    child->port = *port;
     children_.insert_or_assign(handle, child);
     asio::co_spawn(control_, watch(child), asio::detached);
-
-    asio::posix::stream_descriptor output(control_, spawned.stdout_fd);
-    std::string line;
-    asio::steady_timer deadline(control_, options_.start_timeout);
-    auto outcome =
-        co_await (asio::async_read_until(output, asio::dynamic_buffer(line), '\n', kUseTuple) ||
-                  deadline.async_wait(kUseTuple));
-    const auto endpoint = parse_listening_line(line);
-    if (outcome.index() != 0 || !endpoint) {
-        co_await stop(handle);
-        co_return StartResult{std::nullopt,
-                              outcome.index() != 0
-                                  ? "no address announced within " +
-                                        std::to_string(options_.start_timeout.count()) + "ms"
-                                  : "exited before announcing its address"};
+    if (spawned.output_fd >= 0) {
+        asio::co_spawn(
+            control_,
+            log_replica_output(asio::posix::stream_descriptor(control_, spawned.output_fd), name),
+            asio::detached);
     }
-    child->endpoint = *endpoint;
+    const auto endpoint = net::make_endpoint(options_.host, *port);
     log::info("replica_started", {{"name", name},
                                   {"id", server_id},
-                                  {"address", net::to_string(*endpoint)},
+                                  {"address", net::to_string(endpoint)},
                                   {"pid", static_cast<std::int64_t>(spawned.pid)}});
-    co_return StartResult{ReplicaAddress{handle, name, server_id, *endpoint}, {}};
+    co_return StartResult{ReplicaAddress{handle, name, server_id, endpoint}, {}};
+}
+
+void ProcessDriver::remember_exit(const ReplicaHandle& handle, std::string how) {
+    exits_.insert_or_assign(handle, std::move(how));
+    exit_order_.push_back(handle);
+    while (exit_order_.size() > kRememberedExits) {
+        exits_.erase(exit_order_.front());
+        exit_order_.pop_front();
+    }
+}
+
+std::optional<std::string> ProcessDriver::gone(const ReplicaHandle& replica) const {
+    const auto it = exits_.find(replica);
+    if (it == exits_.end()) {
+        return std::nullopt;
+    }
+    return it->second;
 }
 
 asio::awaitable<void> ProcessDriver::watch(std::shared_ptr<Child> child) {
@@ -189,13 +175,12 @@ asio::awaitable<void> ProcessDriver::watch(std::shared_ptr<Child> child) {
     child->exited_signal.cancel();
     children_.erase(child->handle);
     if (!child->stopping) {
-        log::warn(
-            "replica_exited",
-            {{"name", child->name},
-             {"id", child->server_id},
-             {"pid", static_cast<std::int64_t>(child->pid)},
-             {"status", WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
-                                            : "exit " + std::to_string(WEXITSTATUS(status))}});
+        const std::string how = describe_status(status);
+        log::warn("replica_exited", {{"name", child->name},
+                                     {"id", child->server_id},
+                                     {"pid", static_cast<std::int64_t>(child->pid)},
+                                     {"status", how}});
+        remember_exit(child->handle, how);
         report_exit(child->handle);
     }
 }
@@ -207,21 +192,21 @@ asio::awaitable<void> ProcessDriver::stop(ReplicaHandle replica) {
     }
     auto child = it->second;
     child->stopping = true;
-    kill(child->pid, SIGTERM);
-    asio::steady_timer grace(control_, options_.stop_timeout);
+    kill(child->pid, SIGTERM);  // the supervisor ends every process of the replica, then exits
+    asio::steady_timer grace(control_, options_.stop_timeout + kSupervisorMargin);
     const auto outcome =
         co_await (child->exited_signal.async_wait(kUseTuple) || grace.async_wait(kUseTuple));
     if (outcome.index() == 1 && !child->exited) {
         log::warn("replica_killed", {{"name", child->name},
                                      {"pid", static_cast<std::int64_t>(child->pid)},
-                                     {"reason", "no exit within the stop timeout"}});
-        kill(child->pid, SIGKILL);
+                                     {"reason", "its supervisor did not exit in time"}});
+        kill(-child->pid, SIGKILL);  // its process group: the supervisor and what stayed in it
         co_await child->exited_signal.async_wait(kUseTuple);
     }
 }
 
 asio::awaitable<std::vector<ReplicaAddress>> ProcessDriver::list() {
-    // Children of a previous ringlb died with it; there is nothing to adopt.
+    // Replicas of a previous ringlb ended with it; there is nothing to adopt.
     co_return std::vector<ReplicaAddress>{};
 }
 

@@ -23,7 +23,9 @@ struct HealthOptions {
 };
 
 struct ProxyOptions {
-    Millis connect_timeout{1'000};
+    // Above the kernel's SYN retries at 1 s and 3 s: a SYN lost once (a full accept queue, a
+    // TIME_WAIT left by a server that closed first) costs a second, not the request.
+    Millis connect_timeout{3'500};
     Millis response_timeout{10'000};      // the replica's whole answer
     std::uint32_t failover_attempts = 3;  // replicas tried per request (idempotent methods)
     std::uint64_t max_response_bytes = 64ULL * 1024 * 1024;

@@ -215,6 +215,17 @@ asio::awaitable<Opened> open(net::WorkerContext& worker, UpstreamPool& pool,
     co_return Opened{std::move(connected.connection), true, std::nullopt};
 }
 
+// Closes a connection the replica ended after its answer with a reset instead of a FIN. The
+// replica closed first, so a FIN would leave its side in TIME_WAIT for a minute; at thousands of
+// connections a second (a server that closes every connection) a new connect from ringlb can
+// then meet one of those and stall for the kernel's one-second SYN retry. A reset ends both
+// sides at once, and every byte of the answer has already been read.
+void close_after_replica(UpstreamConnection& connection) {
+    error_code ignored;
+    connection.socket.set_option(asio::socket_base::linger(true, 0), ignored);
+    connection.socket.close(ignored);
+}
+
 }  // namespace
 
 asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& pool,
@@ -248,6 +259,8 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
             if (!run.failure && next == requests.size() && run.keep_alive &&
                 opened.connection->buffer.size() == 0) {
                 pool.give_back(target.uid, std::move(opened.connection), worker.connections.now());
+            } else if (!run.failure && run.answered > 0 && !run.keep_alive) {
+                close_after_replica(*opened.connection);
             }
         }
         end.all_answered = next == requests.size();

@@ -260,7 +260,8 @@ def run_contenders(args):
     ringlb, addresses = compare.start_ringlb(
         args.threads, port, env={"RINGLB_MAX_CONNECTIONS": str(args.idle_connections + 1000)})
     try:
-        replicas = process_tree(ringlb.proc.pid)[1:]  # the three ringlb-server processes
+        # The three ringlb-server processes: each supervisor's child.
+        replicas = [p for supervisor in process_tree(ringlb.proc.pid)[1:] for p in process_tree(supervisor)[1:]]
         results["ringlb"] = measure("ringlb", port, [ringlb.proc.pid], replicas, args)
         nginx_port = benchlib.free_port()
         with benchlib.nginx(compare.nginx_config(nginx_port, addresses), nginx_port, args.threads) as nginx:

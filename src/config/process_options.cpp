@@ -33,9 +33,9 @@ void check_command(const BalancerOptions& o) {
     }
     const char* path = std::getenv("PATH");
     if (!find_program(split.words.front(), path ? path : "/usr/bin:/bin", is_executable_file)) {
-        throw CLI::ValidationError("--replica-command", "'" + split.words.front() +
-                                                            "' is not an executable file" +
-                                                            " (nor one in PATH)");
+        throw CLI::ValidationError(
+            "--replica-command",
+            "'" + split.words.front() + "' is not an executable file" + " (nor one in PATH)");
     }
 }
 
@@ -70,16 +70,16 @@ void add_replica_command_options(CLI::App& app, BalancerOptions& o) {
 void check_replica_command_options(const BalancerOptions& o) {
     check_command(o);
     if (!is_request_path(o.health.path)) {
-        throw CLI::ValidationError("--heartbeat-path",
-                                   "'" + o.health.path +
-                                       "' is not an absolute path (starts with /, no spaces)");
+        throw CLI::ValidationError(
+            "--heartbeat-path",
+            "'" + o.health.path + "' is not an absolute path (starts with /, no spaces)");
     }
     if (!o.replica_log_dir.empty()) {
         std::error_code ec;
         if (!std::filesystem::is_directory(o.replica_log_dir, ec) ||
             ::access(o.replica_log_dir.c_str(), W_OK | X_OK) != 0) {
-            throw CLI::ValidationError("--replica-log-dir", "'" + o.replica_log_dir +
-                                                                "' is not a writable directory");
+            throw CLI::ValidationError("--replica-log-dir",
+                                       "'" + o.replica_log_dir + "' is not a writable directory");
         }
     }
 }

@@ -8,9 +8,13 @@ namespace ringlb::balancer {
 
 namespace {
 
-bool is_separator(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+bool is_separator(char c) {
+    return c == ' ' || c == '\t' || c == '\n';
+}
 
-bool is_placeholder_char(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_placeholder_char(char c) {
+    return (c >= 'a' && c <= 'z') || c == '_';
+}
 
 // Reads a quoted part starting after its opening quote; returns the index after the closing
 // quote, or nullopt when the text ends first.
@@ -78,8 +82,9 @@ SplitCommand split_command(std::string_view text) {
             in_word = true;
             const auto next = read_quoted(text, i + 1, c, word);
             if (!next) {
-                return {{}, std::string("unclosed ") + (c == '"' ? "double" : "single") +
-                                " quote in the command"};
+                return {{},
+                        std::string("unclosed ") + (c == '"' ? "double" : "single") +
+                            " quote in the command"};
             }
             i = *next;
         } else if (c == '\\') {
@@ -183,7 +188,8 @@ std::optional<std::string> find_program(const std::string& program, std::string_
         const std::size_t end = std::min(path.find(':', start), path.size());
         const std::string_view dir = path.substr(start, end - start);
         // An empty entry means the current directory, as in a shell.
-        const std::string file = (dir.empty() ? std::string(".") : std::string(dir)) + "/" + program;
+        const std::string file =
+            (dir.empty() ? std::string(".") : std::string(dir)) + "/" + program;
         if (is_executable(file)) {
             return file;
         }

@@ -57,7 +57,8 @@ struct AfterFailure {
 // idempotent; a connect that failed for ringlb's own lack of resources (local_failure) neither
 // marks it down nor tries another. The request goes to the next replica when the first never saw it
 // (unreachable), or when it may be sent twice (idempotent, RFC 9110 §9.2.2) and nothing of an
-// answer came.
+// answer reached the client: none came, or it was cut or malformed (answers are passed on only
+// once complete).
 AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent);
 
 // What the client is answered.

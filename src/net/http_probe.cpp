@@ -53,8 +53,12 @@ asio::awaitable<ProbeResult> probe_http(tcp::endpoint endpoint, std::string host
         co_return result;
     }
     result.status = parser.get().result_int();
+    // The whole answer is in: a reset, not a FIN, so that neither side keeps the connection in
+    // TIME_WAIT (a probe every 250 ms per replica would leave hundreds there, and a later connect
+    // to the replica from the same port would meet one and wait for the kernel's SYN retry).
     boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream.socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    stream.socket().close(ignored);
     co_return result;
 }
 

@@ -8,7 +8,7 @@ import time
 
 import requests
 
-from ringlb_procs import pid_alive
+from ringlb_procs import pid_alive, server_pid
 
 
 def wait_for(condition, timeout, interval=0.05):
@@ -21,8 +21,9 @@ def wait_for(condition, timeout, interval=0.05):
 
 
 def started_pids(lb, name):
-    """The pids of every replica process ringlb started under `name`, in start order."""
-    return [int(m.group(1)) for m in
+    """The pids of every replica server ringlb started under `name`, in start order (each
+    supervisor's child while it runs)."""
+    return [server_pid(int(m.group(1))) for m in
             re.finditer(rf"event=replica_started name={re.escape(name)} .*pid=(\d+)", lb.stderr())]
 
 

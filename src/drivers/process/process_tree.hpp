@@ -1,10 +1,9 @@
 #pragma once
 
-#include <sys/types.h>
-
 #include <map>
 #include <optional>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 namespace ringlb::drivers {

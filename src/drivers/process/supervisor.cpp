@@ -73,20 +73,19 @@ pid_t start_command(char** argv, const sigset_t& blocked) {
     _exit(127);
 }
 
-// Sends `sig` to every process below this one that has not had it yet; after SIGTERM, SIGCONT
-// too, so that a stopped process (SIGSTOP) can act on it.
+// Sends `sig` to every process below this one that has not had it yet. A stopped process
+// (SIGSTOP) is not continued: it is hung, and gets SIGKILL once the grace period is over.
 void signal_tree(int sig, std::set<pid_t>& signalled) {
     for (const pid_t pid : descendants(read_parent_map(), getpid())) {
         if (signalled.insert(pid).second) {
             kill(pid, sig);
-            if (sig == SIGTERM) {
-                kill(pid, SIGCONT);
-            }
         }
     }
 }
 
-bool tree_is_empty() { return descendants(read_parent_map(), getpid()).empty(); }
+bool tree_is_empty() {
+    return descendants(read_parent_map(), getpid()).empty();
+}
 
 // SIGTERM to every process of the replica, SIGKILL to those left after the grace period.
 void end_tree(std::chrono::milliseconds grace, const sigset_t& set, pid_t command,
@@ -129,8 +128,8 @@ int exit_code(bool command_done, int status) {
 
 int run_replica_supervisor(int argc, char** argv) {
     long grace_ms = 0;
-    if (argc < 4 || std::from_chars(argv[2], argv[2] + std::strlen(argv[2]), grace_ms).ec !=
-                        std::errc{}) {
+    if (argc < 4 ||
+        std::from_chars(argv[2], argv[2] + std::strlen(argv[2]), grace_ms).ec != std::errc{}) {
         std::fprintf(stderr, "usage: ringlb %s STOP_TIMEOUT_MS COMMAND [ARGS...]\n",
                      kSupervisorFlag.data());
         return 2;

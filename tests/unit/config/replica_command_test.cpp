@@ -40,8 +40,7 @@ INSTANTIATE_TEST_SUITE_P(
         SplitCase{R"(echo "a \"b\" \\ \$x \n")", {"echo", R"(a "b" \ $x \n)"}, ""},
         SplitCase{R"(a\ b c\'d)", {"a b", "c'd"}, ""},
         SplitCase{R"(x'y'"z" '' "")", {"xyz", "", ""}, ""},
-        SplitCase{"python3 -m http.server {port}", {"python3", "-m", "http.server", "{port}"},
-                  ""},
+        SplitCase{"python3 -m http.server {port}", {"python3", "-m", "http.server", "{port}"}, ""},
         SplitCase{"echo 'unclosed", {}, "unclosed single quote"},
         SplitCase{"echo \"unclosed", {}, "unclosed double quote"},
         SplitCase{"echo \\", {}, "lone backslash"}, SplitCase{"", {}, "empty"},
@@ -50,8 +49,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(CheckPlaceholders, KnowsTheFourNamesAndLeavesOtherBracesAlone) {
     EXPECT_EQ(check_placeholders({"srv", "--bind={host}:{port}", "--id", "{id}", "{name}"}),
               std::nullopt);
-    EXPECT_EQ(check_placeholders({"echo", R"({"a": 1})", "{}", "{PORT}", "{ port}"}),
-              std::nullopt);
+    EXPECT_EQ(check_placeholders({"echo", R"({"a": 1})", "{}", "{PORT}", "{ port}"}), std::nullopt);
     const auto typo = check_placeholders({"srv", "--port", "{prot}"});
     ASSERT_TRUE(typo.has_value());
     EXPECT_NE(typo->find("{prot}"), std::string::npos);
@@ -60,21 +58,20 @@ TEST(CheckPlaceholders, KnowsTheFourNamesAndLeavesOtherBracesAlone) {
 
 TEST(ExpandPlaceholders, ReplacesEveryOccurrenceInEveryWord) {
     const ReplicaPlaceholders values{5123, "127.0.0.1", 42, "server-3"};
-    EXPECT_EQ(expand_placeholders({"srv", "-b", "{host}:{port}", "{id}{id}", "x{name}y", "{x",
-                                   R"({"k":1})", "{}"},
-                                  values),
-              (Words{"srv", "-b", "127.0.0.1:5123", "4242", "xserver-3y", "{x", R"({"k":1})",
-                     "{}"}));
+    EXPECT_EQ(
+        expand_placeholders(
+            {"srv", "-b", "{host}:{port}", "{id}{id}", "x{name}y", "{x", R"({"k":1})", "{}"},
+            values),
+        (Words{"srv", "-b", "127.0.0.1:5123", "4242", "xserver-3y", "{x", R"({"k":1})", "{}"}));
     EXPECT_EQ(expand_placeholders({"{port"}, values), Words{"{port"});
 }
 
 TEST(ReplicaEnvironment, SetsOursAndReplacesInheritedOnes) {
     const ReplicaPlaceholders values{5123, "127.0.0.1", 42, "server-3"};
-    const Words env = replica_environment({"PATH=/bin", "PORT=1", "SERVER_ID=9", "HOME=/root",
-                                           "PORTABLE=yes"},
-                                          values);
-    EXPECT_EQ(env, (Words{"PATH=/bin", "HOME=/root", "PORTABLE=yes", "PORT=5123",
-                          "HOST=127.0.0.1", "SERVER_ID=42", "REPLICA_NAME=server-3"}));
+    const Words env = replica_environment(
+        {"PATH=/bin", "PORT=1", "SERVER_ID=9", "HOME=/root", "PORTABLE=yes"}, values);
+    EXPECT_EQ(env, (Words{"PATH=/bin", "HOME=/root", "PORTABLE=yes", "PORT=5123", "HOST=127.0.0.1",
+                          "SERVER_ID=42", "REPLICA_NAME=server-3"}));
 }
 
 TEST(FindProgram, SearchesPathOnlyForBareNames) {

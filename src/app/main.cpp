@@ -108,6 +108,8 @@ std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
     docker.image = options.docker.image;
     docker.network = options.docker.network;
     docker.instance = options.docker.instance;
+    docker.replica_port = options.docker.replica_port;
+    docker.env = options.docker.env;
     docker.stop_grace = options.replicas.stop_timeout;
     return std::make_unique<drivers::DockerDriver>(control, std::move(docker));
 }

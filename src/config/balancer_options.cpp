@@ -10,6 +10,7 @@
 #include "common/cli_duration.hpp"
 #include "common/log.hpp"
 #include "common/version.hpp"
+#include "config/docker_replica_options.hpp"
 #include "config/process_options.hpp"
 #include "hashing/algorithm.hpp"
 #include "hashing/capacity.hpp"
@@ -87,6 +88,7 @@ void add_replica_options(CLI::App& app, BalancerOptions& o) {
                    "docker driver: label value marking this load balancer's containers")
         ->envname("RINGLB_DOCKER_INSTANCE")
         ->capture_default_str();
+    add_docker_replica_options(app, o.docker);
     net::add_duration_option(app, "--start-timeout", o.replicas.start_timeout,
                              "Time a new replica has to start and pass its first heartbeat",
                              "RINGLB_START_TIMEOUT");

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/health_thresholds.hpp"
 #include "config/key_policy.hpp"
@@ -47,7 +48,9 @@ struct DockerOptions {
     std::string socket = "/var/run/docker.sock";
     std::string image = "ringlb-server:latest";
     std::string network = "net1";
-    std::string instance = "ringlb";  // label value that tells this load balancer's containers
+    std::string instance = "ringlb";    // label value that tells this load balancer's containers
+    std::uint16_t replica_port = 5000;  // where the application listens inside its container
+    std::vector<std::string> env;       // "KEY=VALUE" added to each replica's environment
 };
 
 struct AdminOptions {

@@ -1,6 +1,7 @@
 #include "drivers/docker/container_info.hpp"
 
 #include <charconv>
+#include <limits>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -77,6 +78,21 @@ std::optional<ContainerInfo> from_list_entry(const json::value& entry, std::stri
     return info;
 }
 
+// The decimal number in the container's label `key`: digits only, no sign, no spaces.
+std::optional<std::uint32_t> labelled_number(const ContainerInfo& container, std::string_view key) {
+    const auto found = container.labels.find(std::string(key));
+    if (found == container.labels.end()) {
+        return std::nullopt;
+    }
+    const std::string& text = found->second;
+    std::uint32_t number = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+        return std::nullopt;
+    }
+    return number;
+}
+
 }  // namespace
 
 std::optional<ContainerInfo> parse_container_inspect(std::string_view text,
@@ -140,17 +156,15 @@ bool has_labels(const ContainerInfo& container, const std::map<std::string, std:
 }
 
 std::optional<std::uint32_t> labelled_server_id(const ContainerInfo& container) {
-    const auto found = container.labels.find(std::string(kServerIdLabel));
-    if (found == container.labels.end()) {
+    return labelled_number(container, kServerIdLabel);
+}
+
+std::optional<std::uint16_t> labelled_replica_port(const ContainerInfo& container) {
+    const auto port = labelled_number(container, kReplicaPortLabel);
+    if (!port || *port == 0 || *port > std::numeric_limits<std::uint16_t>::max()) {
         return std::nullopt;
     }
-    const std::string& text = found->second;
-    std::uint32_t id = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-        return std::nullopt;
-    }
-    return id;
+    return static_cast<std::uint16_t>(*port);
 }
 
 }  // namespace ringlb::drivers

@@ -35,4 +35,8 @@ bool has_labels(const ContainerInfo& container, const std::map<std::string, std:
 // The server ID recorded in the container's labels when it was created.
 std::optional<std::uint32_t> labelled_server_id(const ContainerInfo& container);
 
+// The port recorded in the container's labels when it was created (1..65535), or nullopt when the
+// label is missing (a container made before the label existed) or is not such a number.
+std::optional<std::uint16_t> labelled_replica_port(const ContainerInfo& container);
+
 }  // namespace ringlb::drivers

@@ -1,8 +1,12 @@
 #include "drivers/docker/container_spec.hpp"
 
+#include <algorithm>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "config/replica_env.hpp"
 
 namespace ringlb::drivers {
 
@@ -22,7 +26,28 @@ std::int64_t ceil_seconds(std::chrono::milliseconds duration) {
     return std::chrono::ceil<std::chrono::seconds>(duration).count();
 }
 
+// True when one of `entries` sets the variable `key`.
+bool sets(const std::vector<std::string>& entries, std::string_view key) {
+    return std::any_of(entries.begin(), entries.end(), [key](const std::string& entry) {
+        return balancer::replica_env_key(entry) == key;
+    });
+}
+
 }  // namespace
+
+std::vector<std::string> replica_environment(const DockerDriverOptions& options,
+                                             std::string_view name, std::uint32_t server_id) {
+    std::vector<std::string> env = {"SERVER_ID=" + std::to_string(server_id),
+                                    "REPLICA_NAME=" + std::string(name)};
+    if (!sets(options.env, "PORT")) {
+        env.push_back("PORT=" + std::to_string(options.replica_port));
+    }
+    if (!sets(options.env, "HOST")) {
+        env.emplace_back("HOST=0.0.0.0");
+    }
+    env.insert(env.end(), options.env.begin(), options.env.end());
+    return env;
+}
 
 std::map<std::string, std::string> ownership_labels(std::string_view instance) {
     return {{std::string(kManagedLabel), std::string(kManagedValue)},
@@ -35,9 +60,10 @@ ContainerSpec replica_container_spec(const DockerDriverOptions& options, std::st
     spec.name = name;
     spec.image = options.image;
     spec.network = options.network;
-    spec.env = {"SERVER_ID=" + std::to_string(server_id)};
+    spec.env = replica_environment(options, name, server_id);
     spec.labels = ownership_labels(options.instance);
     spec.labels[std::string(kServerIdLabel)] = std::to_string(server_id);
+    spec.labels[std::string(kReplicaPortLabel)] = std::to_string(options.replica_port);
     spec.stop_timeout_seconds = ceil_seconds(options.stop_grace);
     return spec;
 }

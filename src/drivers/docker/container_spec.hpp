@@ -21,8 +21,13 @@ struct ContainerSpec {
     std::int64_t stop_timeout_seconds = 0;
 };
 
-// The replica container for `name` and `server_id`: SERVER_ID in its environment, our labels,
-// on options.network with its name as alias.
+// The environment of the replica `name`: SERVER_ID, REPLICA_NAME, PORT (options.replica_port)
+// and HOST=0.0.0.0, then options.env, whose PORT or HOST replaces the one above.
+std::vector<std::string> replica_environment(const DockerDriverOptions& options,
+                                             std::string_view name, std::uint32_t server_id);
+
+// The replica container for `name` and `server_id`: replica_environment(), our labels (with the
+// server ID and options.replica_port), on options.network with its name as alias.
 ContainerSpec replica_container_spec(const DockerDriverOptions& options, std::string_view name,
                                      std::uint32_t server_id);
 

@@ -242,10 +242,10 @@ std::optional<ReplicaAddress> DockerDriver::address_of(const ContainerInfo& cont
     if (!server_id || ec || !is_valid_container_name(container.name)) {
         return std::nullopt;
     }
-    return ReplicaAddress{balancer::ReplicaHandle(container.id),
-                          container.name,
-                          *server_id,
-                          {ip, options_.replica_port}};
+    // No port label: a container made before it existed, reached like this driver's own.
+    const std::uint16_t port = labelled_replica_port(container).value_or(options_.replica_port);
+    return ReplicaAddress{
+        balancer::ReplicaHandle(container.id), container.name, *server_id, {ip, port}};
 }
 
 void DockerDriver::watch_events() {

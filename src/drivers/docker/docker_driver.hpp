@@ -24,9 +24,10 @@ class DockerEventWatcher;
 
 // Replicas as Docker containers, made through the Engine API on the unix socket: one container
 // per replica, named after it, from options.image, on options.network with its name as alias,
-// SERVER_ID set, and labelled as this load balancer's (docker_driver_options.hpp). Its address is
-// its IP on that network and options.replica_port, so neither the load balancer nor the replica
-// needs a name lookup.
+// its environment from replica_environment() (SERVER_ID, REPLICA_NAME, PORT, HOST, options.env),
+// and labelled as this load balancer's (docker_driver_options.hpp). Its address is its IP on that
+// network and the port in its ringlb.replica-port label (options.replica_port when it was made),
+// so neither the load balancer nor the replica needs a name lookup.
 //
 // Only containers with our labels are adopted, stopped or removed. Daemon failures (down, image
 // missing, name taken) come back as StartResult::error and a log line; every call is bounded by

@@ -1,5 +1,6 @@
 #include "drivers/docker/docker_driver_options.hpp"
 
+#include "config/replica_env.hpp"
 #include "drivers/docker/container_name.hpp"
 
 namespace ringlb::drivers {
@@ -20,6 +21,9 @@ std::optional<std::string> validate(const DockerDriverOptions& options) {
     }
     if (options.replica_port == 0) {
         return "the replica port must be 1..65535";
+    }
+    if (auto problem = balancer::replica_env_problem(options.env)) {
+        return "replica environment: " + *problem;
     }
     if (options.api_timeout <= std::chrono::milliseconds::zero() ||
         options.stop_grace < std::chrono::milliseconds::zero() ||

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ringlb::drivers {
 
@@ -16,6 +17,10 @@ inline constexpr std::string_view kManagedValue = "true";
 inline constexpr std::string_view kInstanceLabel = "ringlb.instance";
 // The replica's server ID, read back when a restarted load balancer adopts the container.
 inline constexpr std::string_view kServerIdLabel = "ringlb.server-id";
+// The port the application listens on inside the container (replica_port when it was created),
+// read back on adoption, so a load balancer restarted with another --replica-port still reaches
+// the replicas it adopts.
+inline constexpr std::string_view kReplicaPortLabel = "ringlb.replica-port";
 
 struct DockerDriverOptions {
     // The Docker Engine API's unix socket.
@@ -29,8 +34,11 @@ struct DockerDriverOptions {
     bool create_network = true;
     // This load balancer's value of kInstanceLabel: [a-zA-Z0-9_.-]{1,63}.
     std::string instance = "default";
-    // The port ringlb-server listens on inside its container.
+    // The port the application listens on inside its container (it gets it as PORT).
     std::uint16_t replica_port = 5000;
+    // "KEY=VALUE" entries added to each replica's environment (balancer::replica_env_problem
+    // says which are usable): PORT and HOST among them replace the driver's values.
+    std::vector<std::string> env;
     // Limit of each Engine API call (connect, request, answer together).
     std::chrono::milliseconds api_timeout{10'000};
     // Time a replica gets to drain after SIGTERM before the engine kills it.

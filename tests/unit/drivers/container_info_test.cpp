@@ -105,6 +105,29 @@ TEST(LabelledServerId, AcceptsOnlyAPlainUnsignedNumber) {
     EXPECT_EQ(id_of("4294967296"), std::nullopt);
 }
 
+TEST(LabelledReplicaPort, AcceptsOnlyAPortNumber) {
+    const std::pair<std::optional<std::string>, std::optional<std::uint16_t>> cases[] = {
+        {"8080", 8080},
+        {"1", 1},
+        {"65535", 65535},
+        {std::nullopt, std::nullopt},  // made before the label existed: the caller decides
+        {"", std::nullopt},
+        {"0", std::nullopt},
+        {"65536", std::nullopt},
+        {"-80", std::nullopt},
+        {"80/tcp", std::nullopt},
+        {" 80", std::nullopt},
+    };
+    for (const auto& [label, expected] : cases) {
+        ContainerInfo info;
+        info.labels = {{"ringlb.server-id", "3"}};
+        if (label) {
+            info.labels["ringlb.replica-port"] = *label;
+        }
+        EXPECT_EQ(labelled_replica_port(info), expected) << label.value_or("(none)");
+    }
+}
+
 TEST(ParseCreatedId, ReadsTheNewId) {
     EXPECT_EQ(parse_created_id(R"({"Id": "abc123", "Warnings": []})"), "abc123");
     EXPECT_EQ(parse_created_id(R"({"Warnings": []})"), std::nullopt);

@@ -12,6 +12,7 @@ TEST(DockerDriverOptions, DefaultsAreTheAssignmentsDeployment) {
     EXPECT_EQ(options.image, "ringlb-server:latest");
     EXPECT_EQ(options.network, "net1");
     EXPECT_EQ(options.replica_port, 5000);
+    EXPECT_TRUE(options.env.empty());
 }
 
 TEST(DockerDriverOptions, EachBadSettingIsNamed) {
@@ -25,6 +26,9 @@ TEST(DockerDriverOptions, EachBadSettingIsNamed) {
     EXPECT_NE(problem([](auto& o) { o.network = "net 1"; }).find("network"), std::string::npos);
     EXPECT_NE(problem([](auto& o) { o.instance = "a=b"; }).find("instance"), std::string::npos);
     EXPECT_NE(problem([](auto& o) { o.replica_port = 0; }).find("port"), std::string::npos);
+    EXPECT_NE(problem([](auto& o) { o.env = {"NOVALUE"}; }).find("environment"), std::string::npos);
+    EXPECT_NE(problem([](auto& o) { o.env = {"SERVER_ID=1"}; }).find("SERVER_ID"),
+              std::string::npos);
     EXPECT_NE(
         problem([](auto& o) { o.api_timeout = std::chrono::milliseconds(0); }).find("timeout"),
         std::string::npos);

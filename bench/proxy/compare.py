@@ -2,11 +2,11 @@
 """ringlb, nginx and HAProxy in front of the same three replicas, in one run.
 
     bench/proxy/compare.py [--threads 1 2] [--seconds 10] [--repeats 3] [--connections 64]
-                           [--replica ringlb-server|nginx]
+                           [--replica ringlb-server|nginx|gunicorn]
 
-The replicas are ringlb-server, or with --replica nginx one nginx each (examples/nginx/replica.sh,
-started by ringlb through --replica-command): the comparison in front of a server ringlb did not
-write.
+The replicas are ringlb-server, or, started by ringlb through --replica-command, one nginx each
+(examples/nginx/replica.sh: a server ringlb did not write, which keeps connections alive) or one
+gunicorn with two sync workers each (examples/gunicorn: a server that closes every connection).
 
 For each thread count: ringlb starts three replicas (process driver); nginx and HAProxy are then
 configured with those same replica addresses (configs: nginx.conf.in, haproxy.cfg.in, see
@@ -30,7 +30,13 @@ import benchlib  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "random_request_id.lua")
 UNBATCHED = "ringlb-b1"
-NGINX_REPLICA = os.path.join(HERE, "..", "..", "examples", "nginx", "replica.sh")
+EXAMPLES = os.path.abspath(os.path.join(HERE, "..", "..", "examples"))
+REPLICA_COMMANDS = {
+    "ringlb-server": [],
+    "nginx": ["--replica-command", os.path.join(EXAMPLES, "nginx", "replica.sh")],
+    "gunicorn": ["--replica-command",
+                 f"gunicorn --workers 2 --bind {{host}}:{{port}} --chdir {EXAMPLES}/gunicorn app:app"],
+}
 
 
 def start_ringlb(threads, port, env=None, extra_args=()):
@@ -79,14 +85,14 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--quick", action="store_true", help="1 s runs, 1 repeat, 1 thread: checks the harness")
-    parser.add_argument("--replica", choices=["ringlb-server", "nginx"], default="ringlb-server",
-                        help="the replica program (nginx: examples/nginx/replica.sh)")
+    parser.add_argument("--replica", choices=sorted(REPLICA_COMMANDS), default="ringlb-server",
+                        help="the replicas: ringlb-server, or nginx or gunicorn through --replica-command")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     if args.quick:
         args.threads, args.seconds, args.repeats = [1], 1, 1
 
-    replica_args = [] if args.replica == "ringlb-server" else ["--replica-command", os.path.abspath(NGINX_REPLICA)]
+    replica_args = REPLICA_COMMANDS[args.replica]
     rows = []
     print(f"replicas: {args.replica}")
     print(f"{'threads':>7}  {'proxy':<9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")

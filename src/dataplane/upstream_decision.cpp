@@ -43,10 +43,10 @@ AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent) {
             return {.mark_down = true, .try_next = true};
         case ExchangeOutcome::no_answer:
             return {.mark_down = true, .try_next = idempotent};
-        case ExchangeOutcome::replica_down:  // marked down already, by its health checker
-            return {.mark_down = false, .try_next = idempotent};
-        case ExchangeOutcome::broken_answer:  // cut or malformed: nothing of it reached the
-                                              // client (answers are passed on whole)
+        // Marked down already (by its health checker), or an answer cut or malformed: none of it
+        // reached the client (answers are passed on whole).
+        case ExchangeOutcome::replica_down:
+        case ExchangeOutcome::broken_answer:
             return {.mark_down = false, .try_next = idempotent};
         case ExchangeOutcome::timed_out:
         case ExchangeOutcome::local_failure:  // ringlb's own shortage: no suspicion, no retry

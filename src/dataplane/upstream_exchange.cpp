@@ -24,7 +24,7 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 
 struct ConnectResult {
     std::unique_ptr<UpstreamConnection> connection;

@@ -218,7 +218,7 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
     if (snapshot.table && !snapshot.table->empty()) {
         const hashing::Key key = request_key(
             options_.key_policy, request.has_key_header ? &request.key_header_value : nullptr,
-            request.target, client_ip, state.rng);
+            request.path(), client_ip, state.rng);
         build_upstream_request(request, client_ip, buffers.upstream_request);
         const bool idempotent = is_idempotent(request.method);
         const std::size_t attempts =

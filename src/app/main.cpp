@@ -16,7 +16,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_future.hpp>
 
-#include "common/json_reply.hpp"
+#include "app/listeners.hpp"
 #include "common/log.hpp"
 #include "config/balancer_options.hpp"
 #include "config/descriptor_budget.hpp"
@@ -114,15 +114,6 @@ std::unique_ptr<balancer::ReplicaDriver> make_driver(asio::io_context& control,
     return std::make_unique<drivers::DockerDriver>(control, std::move(docker));
 }
 
-// What a client past --max-connections gets before its connection is closed.
-std::string connection_refusal() {
-    const std::string body =
-        net::json_reply("<Error> too many connections, try again later", false);
-    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: "
-           "application/json\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-}
-
 // /add and /rm change what runs on this machine: say so when anyone who can reach the port
 // may call them.
 void warn_if_admin_is_open(const balancer::BalancerOptions& options,
@@ -173,29 +164,94 @@ balancer::BalancerOptions fit_descriptors(balancer::BalancerOptions options) {
     return options;
 }
 
+// Joins the control thread once its io_context is stopped, however run_balancer ends.
+struct JoinControl {
+    asio::io_context& ctx;
+    std::thread& thread;
+    ~JoinControl() {
+        ctx.stop();
+        thread.join();
+    }
+};
+
+void create_state_dir(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        throw std::runtime_error("cannot create --state-dir " + dir + ": " + ec.message());
+    }
+}
+
+// What the nth SIGTERM/SIGINT does: the first drains, the second cuts every connection, any
+// later one abandons whatever still runs.
+struct Shutdown {
+    balancer::ControlPlane& control_plane;
+    app::Listeners& listeners;
+    net::WorkerPool& pool;
+    net::Clock::duration drain_timeout;
+    std::atomic<bool> abandoned = false;
+    int signals_seen = 0;
+
+    void on_signal(int signo) {
+        ++signals_seen;
+        if (signals_seen == 1) {
+            log::info("draining", {{"signal", signo}});
+            control_plane.begin_shutdown();
+            listeners.drain(drain_timeout);
+        } else if (signals_seen == 2) {
+            // Every connection is cut at the workers' next deadline tick, so their coroutines end
+            // and the workers run out of work, as after a drain, only without waiting for answers.
+            log::warn("stopping_now", {{"signal", signo}});
+            listeners.drain(net::Clock::duration::zero());
+        } else {
+            // Abandons whatever still runs; the process exits right after the replicas stop.
+            log::warn("abandoning_connections", {{"signal", signo}});
+            abandoned = true;
+            pool.stop();
+        }
+    }
+};
+
+// Starts the replicas. When that fails, replicas may have started, and the control thread may
+// still run coroutines of the failed start that point at the objects destructors would free:
+// stops every replica, then ends the process without running those destructors.
+void start_or_exit(asio::io_context& control, balancer::ControlPlane& control_plane) {
+    try {
+        asio::co_spawn(control, control_plane.start(), asio::use_future).get();
+    } catch (const std::exception& e) {
+        log::error("start_failed", {{"error", e.what()}});
+        asio::co_spawn(control, control_plane.stop_all(), asio::use_future).get();
+        std::fprintf(stderr, "ringlb: %s\n", e.what());
+        std::fflush(nullptr);
+        std::_Exit(1);
+    }
+}
+
+// What /metrics reports about the process itself.
+balancer::ProcessMetrics process_metrics(const app::Listeners& listeners,
+                                         const balancer::ControlPlane& control_plane) {
+    balancer::ProcessMetrics m;
+    listeners.count(m);
+    m.upstream_connections = balancer::UpstreamConnectionCount::open();
+    m.open_files = balancer::count_open_files();
+    m.open_files_limit = balancer::open_files_limit();
+    m.probe_local_failures = control_plane.probe_local_failures();
+    m.connect_local_failures = balancer::upstream_local_failures();
+    m.log_lines_lost = log::lost_lines();
+    return m;
+}
+
 int run_balancer(const balancer::BalancerOptions& given) {
     log::set_min_level(parse_level(given.log_level));
     const balancer::BalancerOptions options = fit_descriptors(given);
     asio::io_context control(1);
     auto control_work = asio::make_work_guard(control);
     std::thread control_thread([&control] { control.run(); });
-    struct JoinControl {
-        asio::io_context& ctx;
-        std::thread& thread;
-        ~JoinControl() {
-            ctx.stop();
-            thread.join();
-        }
-    } join_control{control, control_thread};
+    const JoinControl join_control{control, control_thread};
 
     std::optional<balancer::StateDirLock> state_lock;  // one ringlb per --state-dir
     if (!options.state_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(options.state_dir, ec);
-        if (ec) {
-            throw std::runtime_error("cannot create --state-dir " + options.state_dir + ": " +
-                                     ec.message());
-        }
+        create_state_dir(options.state_dir);
         state_lock.emplace(options.state_dir);
     }
     auto driver = make_driver(control, options);
@@ -211,108 +267,27 @@ int run_balancer(const balancer::BalancerOptions& given) {
         plane.workers.emplace_back(snapshots, options.proxy,
                                    (static_cast<std::uint64_t>(seed()) << 32U) | seed());
     }
-    // Bind before starting replicas, so a taken port fails at once.
-    const bool separate_admin = options.admin.listen.has_value();
-    const net::ConnectionLimit limit{options.front.max_connections, connection_refusal()};
-    net::Server server(
-        pool, net::make_endpoint(options.host, options.port),
-        [&plane, separate_admin](net::Connection& connection, net::WorkerContext& worker) {
-            return balancer::serve_client(connection, worker, plane,
-                                          separate_admin ? balancer::ListenerRole::proxy_only
-                                                         : balancer::ListenerRole::everything);
-        },
-        limit);
-    std::optional<net::Server> admin_server;
-    if (separate_admin) {
-        admin_server.emplace(
-            pool, *net::parse_host_port(*options.admin.listen),
-            [&plane](net::Connection& connection, net::WorkerContext& worker) {
-                return balancer::serve_client(connection, worker, plane,
-                                              balancer::ListenerRole::admin_only);
-            },
-            limit);
-    }
-    warn_if_admin_is_open(options,
-                          admin_server ? admin_server->local_endpoint() : server.local_endpoint());
-    plane.admin.set_process_metrics([&server, &admin_server, &control_plane] {
-        balancer::ProcessMetrics m;
-        for (const net::Server* s : {&server, admin_server ? &*admin_server : nullptr}) {
-            if (s != nullptr) {
-                m.client_connections += s->open_connections();
-                m.refused_over_limit += s->refused_connections();
-                m.refused_no_descriptor += s->refused_for_descriptors();
-                m.out_of_descriptors = m.out_of_descriptors || s->out_of_descriptors();
-            }
-        }
-        m.upstream_connections = balancer::UpstreamConnectionCount::open();
-        m.open_files = balancer::count_open_files();
-        m.open_files_limit = balancer::open_files_limit();
-        m.probe_local_failures = control_plane.probe_local_failures();
-        m.connect_local_failures = balancer::upstream_local_failures();
-        m.log_lines_lost = log::lost_lines();
-        return m;
-    });
+    app::Listeners listeners(pool, plane, options);  // bound before any replica starts
+    warn_if_admin_is_open(options, listeners.admin_endpoint());
+    plane.admin.set_process_metrics(
+        [&listeners, &control_plane] { return process_metrics(listeners, control_plane); });
 
-    int signals_seen = 0;
-    std::atomic<bool> abandoned = false;
-    const auto drain = [&](net::Clock::duration grace) {
-        server.drain(grace);
-        if (admin_server) {
-            admin_server->drain(grace);
-        }
-    };
-    net::TerminationSignals signals(control, [&](int signo) {
-        ++signals_seen;
-        if (signals_seen == 1) {
-            log::info("draining", {{"signal", signo}});
-            control_plane.begin_shutdown();
-            drain(options.limits.drain_timeout);
-        } else if (signals_seen == 2) {
-            // Every connection is cut at the workers' next deadline tick, so their coroutines end
-            // and the workers run out of work, as after a drain, only without waiting for answers.
-            log::warn("stopping_now", {{"signal", signo}});
-            drain(net::Clock::duration::zero());
-        } else {
-            // Abandons whatever still runs; the process exits right after the replicas stop.
-            log::warn("abandoning_connections", {{"signal", signo}});
-            abandoned = true;
-            pool.stop();
-        }
-    });
+    Shutdown shutdown{control_plane, listeners, pool, options.limits.drain_timeout};
+    net::TerminationSignals signals(control, [&shutdown](int signo) { shutdown.on_signal(signo); });
 
     log::info("starting", {{"driver", driver->kind()},
                            {"replicas", options.replicas.initial},
                            {"hash", hashing::algorithm_name(options.hash.algorithm)},
                            {"threads", options.threads}});
-    try {
-        asio::co_spawn(control, control_plane.start(), asio::use_future).get();
-    } catch (const std::exception& e) {
-        // Replicas may have started, and the control thread may still run coroutines of the failed
-        // start that point at the objects destructors would free: stop every replica, then end the
-        // process without running those destructors.
-        log::error("start_failed", {{"error", e.what()}});
-        asio::co_spawn(control, control_plane.stop_all(), asio::use_future).get();
-        std::fprintf(stderr, "ringlb: %s\n", e.what());
-        std::fflush(nullptr);
-        std::_Exit(1);
-    }
-    server.start();
-    if (admin_server) {
-        admin_server->start();
-        log::info("admin_listening", {{"address", net::to_string(admin_server->local_endpoint())}});
-    }
-    const std::string address = net::to_string(server.local_endpoint());
-    std::printf("listening on %s\n", address.c_str());
-    std::fflush(stdout);
-    log::info("listening", {{"address", address}});
-
+    start_or_exit(control, control_plane);
+    listeners.start();
     pool.run();
 
     log::info("stopping_replicas");
     asio::co_spawn(control, control_plane.stop_all(), asio::use_future).get();
     signals.cancel();
     log::info("stopped");
-    if (abandoned) {
+    if (shutdown.abandoned) {
         // The stopped workers still hold the coroutines of the connections they were serving,
         // which point at the servers' state; ending the process here, without destructors, keeps
         // those from running after the state they point at is gone.

@@ -1,6 +1,7 @@
 #include "controlplane/backend.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace ringlb::balancer {
 
@@ -20,7 +21,7 @@ Backend::Backend(std::string name, std::uint32_t server_id, boost::asio::ip::tcp
                  std::size_t workers)
     : name_(std::move(name)),
       server_id_(server_id),
-      endpoint_(endpoint),
+      endpoint_(std::move(endpoint)),
       uid_(g_next_uid.fetch_add(1)),
       counters_(workers) {}
 

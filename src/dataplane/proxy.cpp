@@ -190,16 +190,16 @@ asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker,
         backend.in_flight().fetch_sub(1, std::memory_order_relaxed);
     }
     ReplicaCounters& counters = backend.counters(worker.index);
-    if (upstream.result.outcome == ExchangeOutcome::answered) {
+    if (upstream.result().outcome == ExchangeOutcome::answered) {
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
             std::chrono::steady_clock::now() - started);
         counters.observe(static_cast<std::uint64_t>(micros.count()));
-    } else if (upstream.result.outcome == ExchangeOutcome::local_failure) {
+    } else if (upstream.result().outcome == ExchangeOutcome::local_failure) {
         count_upstream_local_failure();
     } else {
         counters.failures.add(1);
     }
-    co_return upstream.result;
+    co_return upstream.result();
 }
 
 asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& state,
@@ -218,7 +218,7 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
     if (snapshot.table && !snapshot.table->empty()) {
         const hashing::Key key = request_key(
             options_.key_policy, request.has_key_header ? &request.key_header_value : nullptr,
-            request.target, client_ip, state.rng);
+            request.path(), client_ip, state.rng);
         build_upstream_request(request, client_ip, buffers.upstream_request);
         const bool idempotent = is_idempotent(request.method);
         const std::size_t attempts =
@@ -231,7 +231,7 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
             }
             tried.members[tried.count++] = *member;
             Backend& backend = *snapshot.backends[*member];
-            UpstreamRequest upstream{buffers.upstream_request, head_request, &buffers.answer, {}};
+            UpstreamRequest upstream(buffers.upstream_request, head_request, buffers.answer);
             const ExchangeResult result =
                 co_await exchange_with(worker, state, backend, upstream, idempotent);
             last.emplace(LastTry{backend, result});

@@ -40,8 +40,7 @@ std::optional<std::string_view> find_cookie(std::string_view cookie_header, std:
 }
 
 hashing::Key request_key(const KeyPolicy& policy, const std::string* captured,
-                         std::string_view target, std::string_view client_ip,
-                         std::mt19937_64& rng) {
+                         std::string_view path, std::string_view client_ip, std::mt19937_64& rng) {
     using Source = KeyPolicy::Source;
     switch (policy.source) {
         case Source::automatic:
@@ -58,7 +57,7 @@ hashing::Key request_key(const KeyPolicy& policy, const std::string* captured,
         case Source::random:
             return random_request_id(rng);
         case Source::path:
-            return hashing::key_from_string(target.substr(0, target.find('?')));
+            return hashing::key_from_string(path);
         case Source::client_ip:
             return hashing::key_from_string(client_ip);
     }

@@ -34,7 +34,7 @@ class UpstreamBatcher {
     // any answer is read, so it must fit in the replica's socket receive buffer (Linux's default
     // is several times this) with room to spare: otherwise a replica that answers the first
     // request before reading the next could block on its write while ringlb blocks on its own.
-    static constexpr std::size_t kMaxBatchBytes = 32 * 1024;
+    static constexpr std::size_t kMaxBatchBytes = std::size_t{32} * 1024;
 
     // `max_batch`: the most requests sent together; a full batch leaves at once. `worker`, `pool`
     // and `options` must outlive the batcher.

@@ -11,6 +11,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "dataplane/upstream_decision.hpp"
+#include "net/check.hpp"
 #include "net/edge_read.hpp"
 #include "net/listener.hpp"
 
@@ -24,7 +25,7 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kReadChunk = std::size_t{16} * 1024;
 
 struct ConnectResult {
     std::unique_ptr<UpstreamConnection> connection;
@@ -176,7 +177,7 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
     Reading reading{connection, tracked};
     for (auto* request : requests) {
         auto attempt =
-            co_await read_answer(reading, request->head_request, options, *request->answer);
+            co_await read_answer(reading, request->head_request, options, request->answer);
         if (attempt.result.outcome != ExchangeOutcome::answered) {
             run.failure = attempt.result;
             co_return run;
@@ -238,7 +239,7 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
     std::size_t next = 0;  // the first request without a result
     bool timed_out_before = false;
     const auto finish = [&](const ExchangeResult& result) {
-        requests[next]->result = result;
+        requests[next]->set_result(result);
         if (on_result) {
             on_result(next);
         }
@@ -284,6 +285,11 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
             co_return;
         }
     }
+}
+
+const ExchangeResult& UpstreamRequest::result() const {
+    net::check(result_.has_value(), "an upstream request's result read before exchange_all set it");
+    return *result_;
 }
 
 namespace {

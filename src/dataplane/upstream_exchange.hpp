@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -34,17 +35,30 @@ enum class ExchangeOutcome {
                     // replica's fault, and no other replica would fare better
 };
 
+// An outcome is always named: there is no default one to be mistaken for a real result.
 struct ExchangeResult {
-    ExchangeOutcome outcome = ExchangeOutcome::unreachable;
+    ExchangeResult(ExchangeOutcome how, boost::system::error_code why) : outcome(how), error(why) {}
+    ExchangeOutcome outcome;
     boost::system::error_code error;
 };
 
-// One request for a replica, where its answer goes, and how it ended.
-struct UpstreamRequest {
-    std::string_view bytes;               // the complete HTTP/1.1 request
-    bool head_request = false;            // its answer has no body
-    net::ResponseHead* answer = nullptr;  // filled when the outcome is `answered`
-    ExchangeResult result;
+// One request for a replica, where its answer goes, and how it ended. The answer's place is
+// given at construction; the result is set by exchange_all, and reading it before then aborts.
+class UpstreamRequest {
+  public:
+    UpstreamRequest(std::string_view request, bool head, net::ResponseHead& answer_to)
+        : bytes(request), head_request(head), answer(answer_to) {}
+
+    std::string_view bytes;     // the complete HTTP/1.1 request
+    bool head_request;          // its answer has no body
+    net::ResponseHead& answer;  // filled when the outcome is `answered`
+
+    bool has_result() const { return result_.has_value(); }
+    const ExchangeResult& result() const;
+    void set_result(const ExchangeResult& result) { result_ = result; }
+
+  private:
+    std::optional<ExchangeResult> result_;
 };
 
 // Where the replica is: its pool key (Backend::uid) and address.

@@ -185,13 +185,14 @@ void start_edge_read(Socket& socket, asio::mutable_buffer buffer, bool try_first
         asio::query(socket.get_executor(), asio::execution::context));
     typename Op::ptr p = {std::addressof(handler), Op::ptr::allocate(handler), nullptr};
     p.p = new (p.v) Op(impl.socket_, buffer, handler, io_executor);
-    if (!(impl.state_ & asio::detail::socket_ops::non_blocking) &&
-        !asio::detail::socket_ops::set_internal_non_blocking(impl.socket_, impl.state_, true,
-                                                             p.p->ec_)) {
-        reactor.post_immediate_completion(p.p, false);
-    } else if (try_first && p.p->perform() != asio::detail::reactor_op::not_done) {
-        // Read now, outside the reactor's lock: all of a socket's reads run on one thread, and a
-        // read that finds nothing falls through to start_op, which checks the flag under the lock.
+    // Completes at once when the socket cannot be made non-blocking (ec_ says why), or when a read
+    // tried now got bytes or an error. That read runs outside the reactor's lock: all of a
+    // socket's reads run on one thread, and a read that finds nothing falls through to start_op,
+    // which checks the flag under the lock.
+    const bool cannot_wait = !(impl.state_ & asio::detail::socket_ops::non_blocking) &&
+                             !asio::detail::socket_ops::set_internal_non_blocking(
+                                 impl.socket_, impl.state_, true, p.p->ec_);
+    if (cannot_wait || (try_first && p.p->perform() != asio::detail::reactor_op::not_done)) {
         reactor.post_immediate_completion(p.p, false);
     } else {
         reactor.start_op(asio::detail::reactor::read_op, impl.socket_, impl.reactor_data_, p.p,

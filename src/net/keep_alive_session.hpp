@@ -43,7 +43,7 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
         std::is_same_v<std::invoke_result_t<Answer&, RequestHead&, bool, std::string&>,
                        boost::asio::awaitable<bool>>;
     // Answers held back in `out` stop growing here; the next one writes them all.
-    constexpr std::size_t kMaxHeldBack = 64 * 1024;
+    constexpr std::size_t kMaxHeldBack = std::size_t{64} * 1024;
     boost::beast::flat_buffer buffer;
     RequestHead request;
     std::string out;  // answers not written yet

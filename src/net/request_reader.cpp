@@ -23,7 +23,7 @@ namespace {
 // one's buffer counts). Every further read of the same request asks for twice as much, up to
 // kMaxRead, so large headers and bodies still arrive in few syscalls.
 constexpr std::size_t kFirstRead = 1024;
-constexpr std::size_t kMaxRead = 64 * 1024;
+constexpr std::size_t kMaxRead = std::size_t{64} * 1024;
 }  // namespace
 
 asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,

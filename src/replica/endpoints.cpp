@@ -10,10 +10,6 @@ namespace {
 
 constexpr std::string_view kAllowed = "GET, HEAD";
 
-std::string_view path_of(std::string_view target) {
-    return target.substr(0, target.find('?'));
-}
-
 bool is_read(http::verb method) {
     return method == http::verb::get || method == http::verb::head;
 }
@@ -24,8 +20,7 @@ Endpoints::Endpoints(std::uint32_t server_id)
     : server_id_(server_id),
       home_body_(net::json_reply("Hello from Server: " + std::to_string(server_id), true)) {}
 
-net::Response Endpoints::handle(http::verb method, std::string_view target) const {
-    const std::string_view path = path_of(target);
+net::Response Endpoints::handle(http::verb method, std::string_view path) const {
     if (path != "/home" && path != "/heartbeat") {
         return {
             http::status::not_found,

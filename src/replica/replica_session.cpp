@@ -10,7 +10,7 @@ boost::asio::awaitable<net::SessionEnd> serve_connection(net::Connection& connec
                                                          const net::HttpLimits& limits) {
     auto answer = [&worker, &endpoints](const net::RequestHead& request, bool keep_alive,
                                         std::string& out) {
-        net::serialize(endpoints.handle(request.method, request.target),
+        net::serialize(endpoints.handle(request.method, request.path()),
                        worker.connections.http_date(), keep_alive,
                        request.method == boost::beast::http::verb::head, out);
         return keep_alive;

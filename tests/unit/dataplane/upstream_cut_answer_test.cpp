@@ -12,7 +12,7 @@ TEST_F(UpstreamExchangeTest, AnAnswerCutShortByACloseEndsAtOnce) {
     make(1);
     const auto started = std::chrono::steady_clock::now();
     exchange_together(replica);
-    EXPECT_EQ(sent[0]->request.result.outcome, ExchangeOutcome::broken_answer);
+    EXPECT_EQ(sent[0]->request.result().outcome, ExchangeOutcome::broken_answer);
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms);
 }
 
@@ -22,7 +22,7 @@ TEST_F(UpstreamExchangeTest, AContinueThenACloseEndsAtOnce) {
     make(1);
     const auto started = std::chrono::steady_clock::now();
     exchange_together(replica);
-    EXPECT_EQ(sent[0]->request.result.outcome, ExchangeOutcome::broken_answer);
+    EXPECT_EQ(sent[0]->request.result().outcome, ExchangeOutcome::broken_answer);
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2000ms);
 }
 

@@ -60,7 +60,7 @@ TEST_F(UpstreamExchangeTest, ABrokenAnswerFailsItsRequestAndTheRestGoAgain) {
     make(4);
     exchange_together(replica);
     expect_answered(0);
-    EXPECT_EQ(sent[1]->request.result.outcome, ExchangeOutcome::broken_answer);
+    EXPECT_EQ(sent[1]->request.result().outcome, ExchangeOutcome::broken_answer);
     expect_answered(2);
     expect_answered(3);
     EXPECT_EQ(replica.connections, 2U);
@@ -71,7 +71,7 @@ TEST_F(UpstreamExchangeTest, AFreshConnectionClosedBeforeAnyAnswerFailsThemAll) 
     make(3);
     exchange_together(replica);
     for (auto& s : sent) {
-        EXPECT_EQ(s->request.result.outcome, ExchangeOutcome::no_answer);
+        EXPECT_EQ(s->request.result().outcome, ExchangeOutcome::no_answer);
     }
     EXPECT_EQ(replica.connections, 1U);
 }
@@ -97,7 +97,7 @@ TEST_F(UpstreamExchangeTest, NothingListeningMakesThemAllUnreachable) {
         asio::detached);
     ASSERT_TRUE(run_until([&] { return finished; }));
     for (auto& s : sent) {
-        EXPECT_EQ(s->request.result.outcome, ExchangeOutcome::unreachable);
+        EXPECT_EQ(s->request.result().outcome, ExchangeOutcome::unreachable);
     }
 }
 
@@ -107,7 +107,7 @@ TEST_F(UpstreamExchangeTest, ASilentReplicaTimesThemAllOutAfterOneMoreTry) {
     make(3);
     exchange_together(replica);
     for (auto& s : sent) {
-        EXPECT_EQ(s->request.result.outcome, ExchangeOutcome::timed_out);
+        EXPECT_EQ(s->request.result().outcome, ExchangeOutcome::timed_out);
     }
     EXPECT_EQ(replica.connections, 2U) << "the requests behind the first go again once";
 }
@@ -117,7 +117,7 @@ TEST_F(UpstreamExchangeTest, RequestsBehindOneThatTimesOutGoAgain) {
     ScriptedReplica replica(io, {.silent_connections = 1});
     make(3);
     exchange_together(replica);
-    EXPECT_EQ(sent[0]->request.result.outcome, ExchangeOutcome::timed_out);
+    EXPECT_EQ(sent[0]->request.result().outcome, ExchangeOutcome::timed_out);
     expect_answered(1);
     expect_answered(2);
     EXPECT_EQ(replica.connections, 2U);
@@ -160,7 +160,21 @@ TEST_F(UpstreamExchangeTest, APooledConnectionTheReplicaClosedIsReplaced) {
     EXPECT_EQ(replica.connections, 3U) << "the dead pooled one, then one per answer";
 }
 
-// The replica's FIN comes in the same read as the last bytes of a cut answer: the exchange must
-// see the end of file at once, not wait for the response timeout.
+TEST(UpstreamRequest, AResultReadBeforeOneWasSetAborts) {
+    net::ResponseHead answer;
+    const UpstreamRequest request("GET / HTTP/1.1\r\n\r\n", false, answer);
+    EXPECT_FALSE(request.has_result());
+    EXPECT_DEATH((void)request.result(), "can't happen");
+}
+
+TEST(UpstreamRequest, ASetResultIsTheOneRead) {
+    net::ResponseHead answer;
+    UpstreamRequest request("GET / HTTP/1.1\r\n\r\n", false, answer);
+    request.set_result({ExchangeOutcome::timed_out, asio::error::timed_out});
+    ASSERT_TRUE(request.has_result());
+    EXPECT_EQ(request.result().outcome, ExchangeOutcome::timed_out);
+    EXPECT_EQ(request.result().error, asio::error::timed_out);
+}
+
 }  // namespace
 }  // namespace ringlb::balancer::test

@@ -1,5 +1,9 @@
 #include "net/request_parser.hpp"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <gtest/gtest.h>
@@ -40,10 +44,23 @@ TEST(RequestParser, KeepsRequestLineKeyHeaderAndBody) {
         EXPECT_TRUE(p.is_done());
         EXPECT_EQ(head.method, http::verb::post);
         EXPECT_EQ(head.target, "/api/items?x=1");
+        EXPECT_EQ(head.path(), "/api/items");
         EXPECT_TRUE(head.has_key_header);
         EXPECT_EQ(head.key_header_value, "123456");
         EXPECT_EQ(head.body, "hello");
         EXPECT_TRUE(p.keep_alive());
+    }
+}
+
+TEST(RequestParser, PathIsTheTargetBeforeAnyQuery) {
+    const std::vector<std::pair<std::string, std::string>> rows = {
+        {"/home", "/home"}, {"/home?", "/home"}, {"/a?b?c", "/a"}, {"/?x=1", "/"}};
+    for (const auto& [target, path] : rows) {
+        RequestHead head;
+        RequestParser parser(head, {});
+        ASSERT_FALSE(feed(parser, "GET " + target + " HTTP/1.1\r\nHost: a\r\n\r\n", 100)) << target;
+        EXPECT_EQ(head.target, target);
+        EXPECT_EQ(head.path(), path) << target;
     }
 }
 

@@ -35,7 +35,7 @@ REPLICA_COMMANDS = {
     "ringlb-server": [],
     "nginx": ["--replica-command", os.path.join(EXAMPLES, "nginx", "replica.sh")],
     "gunicorn": ["--replica-command",
-                 f"gunicorn --workers 2 --bind {{host}}:{{port}} --chdir {EXAMPLES}/gunicorn app:app"],
+                 f"gunicorn --workers 2 --bind {{host}}:{{port}} --chdir {EXAMPLES}/flask server:app"],
 }
 
 

@@ -5,6 +5,8 @@ when unset, as in the assignment's Docker image) and HOST (all addresses when un
 Behind ringlb (see README.md beside this file):
 
     ringlb --replica-command "/usr/bin/python3 examples/flask/server.py"
+
+or under gunicorn, as `server:app` (examples/gunicorn/README.md).
 """
 
 import os

@@ -296,6 +296,10 @@ def print_table(results, args):
                         ("KiB/idle conn", lambda r: r["memory"]["kib_per_connection"]),
                         (f"{args.load_requests} req s", lambda r: r["load"]["seconds"])):
         best = min(("nginx", "haproxy"), key=lambda n: pick(results[n]))
+        if pick(results[best]) <= 0:
+            # CPU time is counted in clock ticks: a short run on a busy machine can show none.
+            print(f"ringlb / best peer ({best}) {label}: n/a (the peer measured 0)")
+            continue
         ratios[label] = pick(results["ringlb"]) / pick(results[best])
         print(f"ringlb / best peer ({best}) {label}: x{ratios[label]:.2f}")
     return ratios

@@ -15,8 +15,9 @@ namespace ringlb::balancer {
 // connection counts twice. The rest is reserved whatever the traffic: a base (standard streams,
 // logs, the state file and its lock, the Docker socket, the signal pipe, the allocator), a few per
 // worker (its epoll, eventfd and timer, its listeners, the spare descriptor that lets it answer 503
-// when the limit is reached), and a few per replica (a heartbeat probe's socket, a process's pidfd
-// and output pipes while it starts).
+// when the limit is reached), and a few per replica (a heartbeat probe's socket, a process
+// replica's pidfd and the pipe its output is read from, and the pipe and /dev/null briefly while
+// it is spawned).
 struct DescriptorNeeds {
     std::size_t max_connections = 0;  // 0: no limit (then nothing can be checked)
     bool max_connections_given = false;

@@ -72,13 +72,15 @@ asio::awaitable<std::string> Reconciler::wait_until_healthy(const Backend& backe
     std::string last_failure;
     while (deps_.clock.now() < deadline) {
         const ProbeOutcome result = co_await deps_.probe(backend);
+        // Checked after the probe too: one that exited may leave its port to another server
+        // that answers the heartbeat.
+        if (const auto how = replica ? deps_.driver.gone(*replica) : std::nullopt) {
+            co_return "exited (" + *how + ") before passing its heartbeat";
+        }
         if (result.verdict == ProbeVerdict::passed) {
             co_return std::string();
         }
         last_failure = result.detail;
-        if (const auto how = replica ? deps_.driver.gone(*replica) : std::nullopt) {
-            co_return "exited (" + *how + ") before passing its heartbeat";
-        }
         co_await deps_.clock.sleep(kStartProbeInterval);
     }
     co_return "no heartbeat within " + net::format_duration(deps_.options.replicas.start_timeout) +

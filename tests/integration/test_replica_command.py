@@ -66,6 +66,15 @@ def test_placeholders_and_environment_reach_the_replica(start_balancer):
     assert f"address=127.0.0.1:{port}" in lb.stderr()
 
 
+def test_the_replica_starts_with_every_signal_at_its_default(start_balancer):
+    # ringlb ignores SIGPIPE; an ignored signal would stay ignored across exec.
+    command = f"sh -c 'grep SigIgn /proc/$$/status; exec {PY} {REPLICAS}/echo_flask.py'"
+    lb = start_balancer("--replica-command", command, "--start-timeout", "20s", replicas=1)
+    line = wait_until(lambda: re.search(r'event=replica_output name=server-1 line="SigIgn:\s+([0-9a-f]+)"',
+                                        lb.stderr()), 10, what="the replica's SigIgn line")
+    assert int(line.group(1), 16) & (1 << (signal.SIGPIPE - 1)) == 0, line.group(0)
+
+
 def test_heartbeat_path_is_configurable(start_balancer):
     env = {"ONLY_HEALTHZ": "1"}
     lb = start_balancer("--replica-command", FLASK, "--heartbeat-path", "/healthz", "--start-timeout", "20s",

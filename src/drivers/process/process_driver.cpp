@@ -83,12 +83,12 @@ ProcessDriver::ProcessDriver(asio::io_context& control, ProcessDriverOptions opt
     : control_(control), options_(std::move(options)) {}
 
 ProcessDriver::~ProcessDriver() {
-    // Last resort (normally stop() has run for every child): never leave a replica behind. The
-    // supervisor's command dies with it (its parent-death signal is SIGKILL).
+    // Last resort (normally stop() has run for every child, and ringlb is exiting): SIGTERM, so
+    // that each supervisor still ends its replica's whole process tree (within --stop-timeout)
+    // before it exits; it would do the same once ringlb is gone.
     for (auto& [handle, child] : children_) {
         if (!child->exited) {
-            kill(child->pid, SIGKILL);
-            waitpid(child->pid, nullptr, 0);
+            kill(child->pid, SIGTERM);
         }
     }
 }

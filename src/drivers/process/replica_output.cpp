@@ -32,10 +32,11 @@ std::vector<std::string> LineSplitter::feed(std::string_view piece) {
             lines.push_back(without_carriage_return(std::exchange(partial_, {})));
             continue;
         }
-        partial_ += c;
-        if (partial_.size() >= max_line_) {
+        // Full: what comes next starts a new part, unless it is the carriage return of a CRLF.
+        if (partial_.size() >= max_line_ && c != '\r') {
             lines.push_back(std::exchange(partial_, {}));
         }
+        partial_ += c;
     }
     return lines;
 }

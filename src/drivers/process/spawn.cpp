@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,6 +30,14 @@ std::string failure(const char* what, int error) {
 
 [[noreturn]] void exec_child(const char* file, pid_t parent, int output, int null_fd,
                              char* const* argv, char* const* envp) {
+    // Every signal back to its default: ringlb ignores SIGPIPE and catches others, and an
+    // ignored signal would stay ignored in the replica. Signals are blocked until exec, so none
+    // reaches ringlb's handlers here.
+    for (int sig = 1; sig < NSIG; ++sig) {
+        if (sig != SIGKILL && sig != SIGSTOP) {
+            signal(sig, SIG_DFL);
+        }
+    }
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) {
         _exit(127);  // ringlb died between fork and prctl
@@ -70,11 +79,16 @@ SpawnedProcess spawn_process(const std::string& file, const std::vector<std::str
         return {-1, -1, -1, failure("open /dev/null", saved)};
     }
     const pid_t parent = getpid();
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);  // no handler of ringlb's runs in the child
     const pid_t pid = fork();
     if (pid == 0) {
         exec_child(file.c_str(), parent, output, null_fd, args.data(), envp.data());
     }
     const int saved = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     close(null_fd);
     if (pipe_fds[1] >= 0) {
         close(pipe_fds[1]);

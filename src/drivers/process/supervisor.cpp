@@ -95,6 +95,7 @@ void end_tree(std::chrono::milliseconds grace, const sigset_t& set, pid_t comman
     while (Clock::now() < kill_at) {
         reap(command, command_done, command_status);
         if (tree_is_empty()) {
+            reap(command, command_done, command_status);  // one that exited since the last reap
             return;
         }
         signal_tree(SIGTERM, termed);  // again each round: processes started meanwhile
@@ -104,6 +105,7 @@ void end_tree(std::chrono::milliseconds grace, const sigset_t& set, pid_t comman
     while (Clock::now() < give_up_at) {
         reap(command, command_done, command_status);
         if (tree_is_empty()) {
+            reap(command, command_done, command_status);
             return;
         }
         std::set<pid_t> killed;  // every round: a SIGKILL cannot be ignored, but is cheap
@@ -134,6 +136,7 @@ int run_replica_supervisor(int argc, char** argv) {
                      kSupervisorFlag.data());
         return 2;
     }
+    prctl(PR_SET_NAME, "ringlb-replica");  // what ps and top show, instead of "exe"
     const sigset_t set = handled_signals();
     sigprocmask(SIG_BLOCK, &set, nullptr);
     // ringlb set SIGTERM as this process's parent-death signal before exec (it survives exec);

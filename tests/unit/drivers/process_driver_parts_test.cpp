@@ -63,5 +63,11 @@ TEST(LineSplitter, CutsALineThatNeverEnds) {
     EXPECT_EQ(splitter.finish(), Lines{"ij"});
 }
 
+TEST(LineSplitter, ALineOfExactlyTheLimitIsOneLine) {
+    LineSplitter splitter(4);
+    EXPECT_EQ(splitter.feed("abcd\nefgh\r\n"), (Lines{"abcd", "efgh"}));
+    EXPECT_EQ(splitter.finish(), Lines{});
+}
+
 }  // namespace
 }  // namespace ringlb::drivers

@@ -157,7 +157,7 @@ bench-quick: build
 # built with ASan+UBSan, then ringlb and its replica built with TSan under the tests that race
 # admin calls, traffic and respawns. fuzz: the libFuzzer targets (clang) for FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 20
-ASAN_TARGETS := ringlb ringlb-server ringlb-load hashing common config net controlplane dataplane replica loadgen drivers_docker
+ASAN_TARGETS := ringlb ringlb-server ringlb-load hashing common config net controlplane dataplane replica loadgen drivers_docker drivers_process
 TSAN_TESTS := integration.balancer|integration.security|chaos
 
 .PHONY: test-sanitizers fuzz

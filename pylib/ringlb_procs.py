@@ -32,7 +32,8 @@ def binary(name, bin_dir=None):
 def wait_until(predicate, timeout, interval=0.05, what="condition"):
     """Polls predicate until it returns a true value, which is returned. A predicate that raises
     counts as not yet true (a server still starting refuses, resets, answers bad JSON); the last
-    error is in the AssertionError raised after `timeout` seconds."""
+    error is in the AssertionError raised after `timeout` seconds. `what` may be a callable, asked
+    for its description only then (to report what was last seen)."""
     deadline = time.monotonic() + timeout
     last_error = None
     while True:
@@ -45,6 +46,7 @@ def wait_until(predicate, timeout, interval=0.05, what="condition"):
         if time.monotonic() >= deadline:
             break
         time.sleep(interval)
+    what = what() if callable(what) else what
     raise AssertionError(f"timed out after {timeout}s waiting for {what}" +
                          (f" (last error: {last_error!r})" if last_error else ""))
 

@@ -238,6 +238,8 @@ balancer::ProcessMetrics process_metrics(const app::Listeners& listeners,
     m.probe_local_failures = control_plane.probe_local_failures();
     m.connect_local_failures = balancer::upstream_local_failures();
     m.log_lines_lost = log::lost_lines();
+    m.streamed_answers = balancer::streamed_answers();
+    m.streams_cut = balancer::streams_cut();
     return m;
 }
 

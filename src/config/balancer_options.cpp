@@ -169,7 +169,14 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
     net::add_duration_option(app, "--connect-timeout", o.proxy.connect_timeout,
                              "Time limit to connect to a replica", "RINGLB_CONNECT_TIMEOUT");
     net::add_duration_option(app, "--response-timeout", o.proxy.response_timeout,
-                             "Time limit for a replica's whole answer", "RINGLB_RESPONSE_TIMEOUT");
+                             "Time limit for a replica's answer head (for a small answer, read "
+                             "whole, its body too)",
+                             "RINGLB_RESPONSE_TIMEOUT");
+    net::add_duration_option(app, "--stream-idle-timeout", o.proxy.stream_idle_timeout,
+                             "Time limit between two pieces of a streamed answer (a large or "
+                             "unframed body, an event stream): long transfers and quiet streams "
+                             "live on, dead ones are cut",
+                             "RINGLB_STREAM_IDLE_TIMEOUT");
     app.add_option("--failover-attempts", o.proxy.failover_attempts,
                    "Replicas tried for one idempotent request before answering 502")
         ->envname("RINGLB_FAILOVER_ATTEMPTS")
@@ -183,7 +190,8 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
         ->check(CLI::Range(1U, 256U))
         ->capture_default_str();
     app.add_option("--max-response-bytes", o.proxy.max_response_bytes,
-                   "Largest replica answer passed on")
+                   "Largest answer body passed on; 0 for no limit (bodies stream, in fixed "
+                   "buffers, whatever their size)")
         ->envname("RINGLB_MAX_RESPONSE_BYTES")
         ->capture_default_str();
     net::add_http_limit_options(
@@ -239,6 +247,7 @@ void check_positive_durations(const BalancerOptions& o) {
         {"--start-timeout", o.replicas.start_timeout},
         {"--connect-timeout", o.proxy.connect_timeout},
         {"--response-timeout", o.proxy.response_timeout},
+        {"--stream-idle-timeout", o.proxy.stream_idle_timeout},
         {"--idle-timeout", o.limits.idle_timeout},
         {"--request-timeout", o.limits.request_timeout},
         {"--respawn-backoff-max", o.replicas.backoff_max}};

@@ -27,9 +27,10 @@ struct ProxyOptions {
     // Above the kernel's SYN retries at 1 s and 3 s: a SYN lost once (a full accept queue, a
     // TIME_WAIT left by a server that closed first) costs a second, not the request.
     Millis connect_timeout{3'500};
-    Millis response_timeout{10'000};      // the replica's whole answer
-    std::uint32_t failover_attempts = 3;  // replicas tried per request (idempotent methods)
-    std::uint64_t max_response_bytes = 64ULL * 1024 * 1024;
+    Millis response_timeout{10'000};         // to the answer's head (a buffered answer: all of it)
+    Millis stream_idle_timeout{60'000};      // between two pieces of a streamed answer
+    std::uint32_t failover_attempts = 3;     // replicas tried per request (idempotent methods)
+    std::uint64_t max_response_bytes = 0;    // a cap on an answer's body; 0: none
     std::size_t max_idle_per_replica = 128;  // kept-alive connections per replica per worker
     std::size_t upstream_batch = 16;  // most requests sent together on one replica connection
 };
@@ -80,7 +81,8 @@ struct BalancerOptions {
     KeyPolicy key_policy;
     HealthOptions health;
     ProxyOptions proxy;
-    net::HttpLimits limits;
+    // Request bodies stream through (body_mode), so no size needs a limit by default.
+    net::HttpLimits limits{.max_body_bytes = 0, .stream_bodies = true};
     FrontLimits front;
     AdminOptions admin;
     std::string state_dir;  // where membership survives a restart; empty: it does not

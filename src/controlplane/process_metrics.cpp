@@ -48,6 +48,14 @@ std::string render_process_metrics(const ProcessMetrics& m) {
            "they count against no replica.",
            line("ringlb_local_failures_total{what=\"probe\"}", m.probe_local_failures) +
                line("ringlb_local_failures_total{what=\"connect\"}", m.connect_local_failures));
+    metric(out, "ringlb_streamed_answers_total", "counter",
+           "Answers relayed to the client as they arrived (large or unframed bodies, event "
+           "streams) rather than read whole.",
+           line("ringlb_streamed_answers_total", m.streamed_answers));
+    metric(out, "ringlb_streams_cut_total", "counter",
+           "Streamed answers cut before their end: the replica or the client failed or was quiet "
+           "past --stream-idle-timeout. The client connection is closed.",
+           line("ringlb_streams_cut_total", m.streams_cut));
     metric(out, "ringlb_log_lines_lost_total", "counter", "Log lines stderr's reader did not take.",
            line("ringlb_log_lines_lost_total", m.log_lines_lost));
     return out;

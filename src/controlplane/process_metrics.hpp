@@ -20,6 +20,8 @@ struct ProcessMetrics {
     std::uint64_t probe_local_failures = 0;    // heartbeats that could not be attempted
     std::uint64_t connect_local_failures = 0;  // upstream connects that could not be attempted
     std::uint64_t log_lines_lost = 0;          // stderr's reader took them not
+    std::uint64_t streamed_answers = 0;        // answers relayed piece by piece (net::body_mode)
+    std::uint64_t streams_cut = 0;             // of those, cut before their end
 };
 
 using ProcessMetricsSource = std::function<ProcessMetrics()>;

@@ -23,9 +23,10 @@ net::Response not_here(std::string_view path, ListenerRole role) {
 // the proxy. One per connection; holds the connection's forwarding buffers between requests.
 class ClientAnswer {
   public:
-    ClientAnswer(const net::Connection& connection, net::WorkerContext& worker, DataPlane& plane,
+    ClientAnswer(net::Connection& connection, net::WorkerContext& worker, DataPlane& plane,
                  ListenerRole role)
-        : worker_(worker),
+        : connection_(connection),
+          worker_(worker),
           plane_(plane),
           state_(plane.workers[worker.index]),
           role_(role),
@@ -50,13 +51,14 @@ class ClientAnswer {
         } else if (admin_path || role_ == ListenerRole::admin_only) {
             net::serialize(not_here(path, role_), date, keep_alive, head, out);
         } else {
-            co_await plane_.proxy.forward(worker_, state_, buffers_, request, client_ip_,
-                                          keep_alive, out);
+            co_return co_await plane_.proxy.forward(worker_, state_, buffers_, request, connection_,
+                                                    client_ip_, keep_alive, out);
         }
         co_return keep_alive;
     }
 
   private:
+    net::Connection& connection_;
     net::WorkerContext& worker_;
     DataPlane& plane_;
     ProxyWorker& state_;

@@ -11,6 +11,7 @@
 #include "dataplane/upstream_exchange.hpp"
 #include "hashing/bounded_load.hpp"
 #include "hashing/table.hpp"
+#include "net/request_reader.hpp"
 #include "net/response.hpp"
 
 namespace ringlb::balancer {
@@ -35,6 +36,14 @@ void build_upstream_request(const net::RequestHead& request, std::string_view cl
     }
     out += client_ip;
     out += "\r\n";
+    if (request.pending_body != nullptr) {
+        // The body streams: its framing is the client's, the bytes follow (send_body).
+        const auto length = request.pending_body->content_length();
+        out += length ? "Content-Length: " + std::to_string(*length) + "\r\n"
+                      : std::string("Transfer-Encoding: chunked\r\n");
+        out += "\r\n";
+        return;
+    }
     if (!request.body.empty() || request.method == http::verb::post ||
         request.method == http::verb::put || request.method == http::verb::patch) {
         out += "Content-Length: ";
@@ -142,6 +151,10 @@ void append_reply(const std::optional<LastTry>& last, const ProxyBuffers& buffer
                          "<Error> replica '" + last->backend.name() + "' did not answer in time",
                          date, keep_alive, out);
             return;
+        case ClientReply::bad_request:
+            net::serialize(net::read_failure_answer(last->result.error), date, false, head_request,
+                           out);
+            return;
         case ClientReply::overloaded:
             append_error(http::status::service_unavailable,
                          "<Error> too many connections, try again later", date, keep_alive, out);
@@ -173,14 +186,14 @@ bool is_idempotent(http::verb method) {
 
 asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker, ProxyWorker& state,
                                                      Backend& backend, UpstreamRequest& upstream,
-                                                     bool idempotent) const {
+                                                     bool batch) const {
     const bool bounded = options_.hash.bounded_load.epsilon.has_value();
     const auto started = std::chrono::steady_clock::now();
     if (bounded) {
         backend.in_flight().fetch_add(1, std::memory_order_relaxed);
     }
     UpstreamTarget target{backend.uid(), backend.endpoint(), &backend.abandoned()};
-    if (idempotent) {
+    if (batch) {
         co_await state.batcher(worker).exchange(std::move(target), upstream);
     } else {
         UpstreamRequest* const one[] = {&upstream};
@@ -196,16 +209,16 @@ asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker,
         counters.observe(static_cast<std::uint64_t>(micros.count()));
     } else if (upstream.result().outcome == ExchangeOutcome::local_failure) {
         count_upstream_local_failure();
-    } else {
+    } else if (upstream.result().outcome != ExchangeOutcome::client_failed) {
         counters.failures.add(1);
     }
     co_return upstream.result();
 }
 
-asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& state,
+asio::awaitable<bool> Proxy::forward(net::WorkerContext& worker, ProxyWorker& state,
                                      ProxyBuffers& buffers, const net::RequestHead& request,
-                                     std::string_view client_ip, bool keep_alive,
-                                     std::string& out) const {
+                                     net::Connection& client, std::string_view client_ip,
+                                     bool keep_alive, std::string& out) const {
     const auto lease = state.snapshots.acquire();
     const RoutingSnapshot& snapshot = *lease;
     if (state.pooled_version != state.snapshots.seen_version()) {
@@ -215,12 +228,15 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
     const std::string_view date = worker.connections.http_date();
     const bool head_request = request.method == http::verb::head;
     std::optional<LastTry> last;
+    std::optional<AnswerStream> stream;
     if (snapshot.table && !snapshot.table->empty()) {
         const hashing::Key key = request_key(
             options_.key_policy, request.has_key_header ? &request.key_header_value : nullptr,
             request.path(), client_ip, state.rng);
         build_upstream_request(request, client_ip, buffers.upstream_request);
         const bool idempotent = is_idempotent(request.method);
+        // A streamed body is read from the client once, by one exchange: never batched.
+        const bool batch = idempotent && request.pending_body == nullptr;
         const std::size_t attempts =
             std::min<std::size_t>(options_.proxy.failover_attempts, kMaxFailoverAttempts);
         Tried tried;
@@ -232,13 +248,16 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
             tried.members[tried.count++] = *member;
             Backend& backend = *snapshot.backends[*member];
             UpstreamRequest upstream(buffers.upstream_request, head_request, buffers.answer);
+            upstream.body = request.pending_body;
             const ExchangeResult result =
-                co_await exchange_with(worker, state, backend, upstream, idempotent);
+                co_await exchange_with(worker, state, backend, upstream, batch);
             last.emplace(LastTry{backend, result});
             if (last->result.outcome == ExchangeOutcome::answered) {
+                stream = std::move(upstream.stream);
                 break;
             }
-            const AfterFailure after = after_failure(last->result.outcome, idempotent);
+            const bool body_gone = request.pending_body != nullptr && request.pending_body->taken();
+            const AfterFailure after = after_failure(last->result.outcome, idempotent, body_gone);
             if (after.mark_down) {
                 backend.set_up(false);
             }
@@ -247,7 +266,30 @@ asio::awaitable<void> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
             }
         }
     }
+    const auto outcome = last ? std::optional(last->result.outcome) : std::nullopt;
+    if (stream && client_reply(outcome, buffers.answer.status) == ClientReply::replica_answer) {
+        co_return co_await relay(worker, state, buffers, request, client, keep_alive,
+                                 std::move(*stream), out);
+    }
     append_reply(last, buffers, request.path(), head_request, keep_alive, date, out);
+    co_return keep_alive;
+}
+
+asio::awaitable<bool> Proxy::relay(net::WorkerContext& worker, ProxyWorker& state,
+                                   ProxyBuffers& buffers, const net::RequestHead& request,
+                                   net::Connection& client, bool keep_alive, AnswerStream stream,
+                                   std::string& out) const {
+    const auto length = stream.parser->content_length();
+    const std::optional<std::uint64_t> content_length =
+        length ? std::optional(*length) : std::nullopt;
+    const ClientFraming framing = client_framing(content_length, request.version >= 11 ? 1 : 0);
+    const bool keep = keep_alive && framing != ClientFraming::close;
+    append_stream_head(buffers.answer, framing, content_length, keep, out);
+    const bool whole =
+        co_await relay_answer(worker, state.pool, std::move(stream), buffers.answer, client,
+                              framing, out, options_.proxy.stream_idle_timeout);
+    out.clear();
+    co_return whole&& keep;
 }
 
 }  // namespace ringlb::balancer

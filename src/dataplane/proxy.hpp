@@ -14,6 +14,7 @@
 
 #include "config/balancer_options.hpp"
 #include "controlplane/routing_snapshot.hpp"
+#include "dataplane/answer_relay.hpp"
 #include "dataplane/upstream_batcher.hpp"
 #include "dataplane/upstream_pool.hpp"
 #include "net/request_parser.hpp"
@@ -85,19 +86,29 @@ class Proxy {
   public:
     explicit Proxy(const BalancerOptions& options) : options_(options) {}
 
-    // Forwards `request` and appends the complete answer for the client to `out`: the replica's
-    // (a 404 becomes the contract's 400), or ringlb's own JSON 502/503/504.
-    boost::asio::awaitable<void> forward(net::WorkerContext& worker, ProxyWorker& state,
+    // Forwards `request` and answers the client: the replica's answer (a 404 becomes the
+    // contract's 400), or ringlb's own JSON 502/503/504. A buffered answer is appended whole to
+    // `out`; a streamed one (net::body_mode) is written to `client` as it arrives, and `out` is
+    // left empty. Returns whether the client connection may stay open (at most `keep_alive`).
+    boost::asio::awaitable<bool> forward(net::WorkerContext& worker, ProxyWorker& state,
                                          ProxyBuffers& buffers, const net::RequestHead& request,
-                                         std::string_view client_ip, bool keep_alive,
-                                         std::string& out) const;
+                                         net::Connection& client, std::string_view client_ip,
+                                         bool keep_alive, std::string& out) const;
 
   private:
-    // Sends `upstream` to `backend` (batched when it may be sent again) and counts the result.
+    // Sends `upstream` to `backend` (in a batch when `batch`: it may be sent again and has no
+    // streamed body) and counts the result.
     boost::asio::awaitable<ExchangeResult> exchange_with(net::WorkerContext& worker,
                                                          ProxyWorker& state, Backend& backend,
                                                          UpstreamRequest& upstream,
-                                                         bool idempotent) const;
+                                                         bool batch) const;
+
+    // Writes a streamed answer's head and then its body to the client; whether the client
+    // connection may stay open.
+    boost::asio::awaitable<bool> relay(net::WorkerContext& worker, ProxyWorker& state,
+                                       ProxyBuffers& buffers, const net::RequestHead& request,
+                                       net::Connection& client, bool keep_alive,
+                                       AnswerStream stream, std::string& out) const;
 
     const BalancerOptions& options_;
 };

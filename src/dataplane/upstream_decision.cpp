@@ -14,6 +14,7 @@ NextStep next_step(const RunEnd& run) {
         case ExchangeOutcome::unreachable:
         case ExchangeOutcome::replica_down:
         case ExchangeOutcome::local_failure:
+        case ExchangeOutcome::client_failed:
             return NextStep::fail_rest;
         case ExchangeOutcome::timed_out:
             return run.timed_out_before ? NextStep::fail_rest : NextStep::fail_one_resend_rest;
@@ -35,7 +36,12 @@ Persistence persistence_seen(bool fresh, std::size_t answered, bool first_answer
     return fresh ? Persistence::closes : Persistence::unknown;
 }
 
-AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent) {
+AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent, bool body_gone) {
+    // Bytes of a streamed body that were passed on are not kept: another replica cannot be given
+    // the whole request. Only a replica that never saw any of it (not reached) is not the last.
+    if (body_gone && outcome != ExchangeOutcome::unreachable) {
+        idempotent = false;
+    }
     switch (outcome) {
         case ExchangeOutcome::answered:
             net::unreachable("an answered exchange taken for a failure");
@@ -50,6 +56,7 @@ AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent) {
             return {.mark_down = false, .try_next = idempotent};
         case ExchangeOutcome::timed_out:
         case ExchangeOutcome::local_failure:  // ringlb's own shortage: no suspicion, no retry
+        case ExchangeOutcome::client_failed:  // the client's doing: no suspicion, no retry
             return {.mark_down = false, .try_next = false};
     }
     net::unreachable("an exchange outcome without a failover rule");
@@ -66,6 +73,8 @@ ClientReply client_reply(std::optional<ExchangeOutcome> last, unsigned status) {
             return ClientReply::timed_out;
         case ExchangeOutcome::local_failure:
             return ClientReply::overloaded;
+        case ExchangeOutcome::client_failed:
+            return ClientReply::bad_request;
         case ExchangeOutcome::unreachable:
         case ExchangeOutcome::no_answer:
         case ExchangeOutcome::broken_answer:

@@ -59,7 +59,11 @@ struct AfterFailure {
 // (unreachable), or when it may be sent twice (idempotent, RFC 9110 §9.2.2) and nothing of an
 // answer reached the client: none came, or it was cut or malformed (answers are passed on only
 // once complete).
-AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent);
+//
+// `body_gone`: the request's body streams and some of it was sent (net::PendingBody::taken), so
+// it cannot be sent whole to another replica: it then goes to the next replica only when the
+// failed one was never reached.
+AfterFailure after_failure(ExchangeOutcome outcome, bool idempotent, bool body_gone = false);
 
 // What the client is answered.
 enum class ClientReply {
@@ -69,6 +73,7 @@ enum class ClientReply {
     timed_out,         // 504: the last replica tried did not answer in time
     bad_gateway,       // 502: no replica could answer
     overloaded,        // 503: ringlb itself is out of descriptors or memory
+    bad_request,       // 400 or 413: the client's streamed body failed (net::read_failure_answer)
 };
 
 // `last`: the last exchange's outcome, none when no replica was tried; `status`: the status of

@@ -1,6 +1,8 @@
 #include "dataplane/upstream_exchange.hpp"
 
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <optional>
 #include <vector>
 
@@ -11,6 +13,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "dataplane/upstream_decision.hpp"
+#include "net/body_mode.hpp"
 #include "net/check.hpp"
 #include "net/edge_read.hpp"
 #include "net/listener.hpp"
@@ -48,7 +51,14 @@ asio::awaitable<ConnectResult> connect(net::WorkerContext& worker, const tcp::en
 struct AttemptResult {
     ExchangeResult result;
     bool keep_alive = false;
+    // Set when the answer streams: the parser that has read its head, to read the rest with.
+    std::unique_ptr<net::ResponseParser> streaming;
 };
+
+std::optional<std::uint64_t> content_length_of(const net::ResponseParser& parser) {
+    const auto length = parser.content_length();
+    return length ? std::optional(*length) : std::nullopt;
+}
 
 // How the ticker ended a wait it cancelled: its deadline passed, or the replica was marked down.
 std::optional<ExchangeResult> cut_by_ticker(const net::ConnectionSet::Entry& entry) {
@@ -95,7 +105,9 @@ asio::awaitable<AttemptResult> read_one(Reading& reading, bool head_request,
                                         bool& answer_started) {
     auto& connection = reading.connection;
     net::ResponseParser parser(answer);
-    parser.body_limit(options.max_response_bytes);
+    parser.body_limit(options.max_response_bytes == 0
+                          ? boost::optional<std::uint64_t>()
+                          : boost::optional<std::uint64_t>(options.max_response_bytes));
     parser.eager(true);
     parser.skip(head_request);
     for (;;) {
@@ -108,6 +120,13 @@ asio::awaitable<AttemptResult> read_one(Reading& reading, bool head_request,
             }
             if (parser.is_done()) {
                 co_return AttemptResult{{ExchangeOutcome::answered, {}}, parser.keep_alive()};
+            }
+            if (parser.is_header_done() &&
+                net::body_mode({false, content_length_of(parser)}) == net::BodyMode::stream) {
+                const bool keep_alive = parser.keep_alive();
+                co_return AttemptResult{{ExchangeOutcome::answered, {}},
+                                        keep_alive,
+                                        std::make_unique<net::ResponseParser>(std::move(parser))};
             }
         }
         if (auto cut = cut_by_ticker(reading.tracked.entry())) {
@@ -141,12 +160,62 @@ asio::awaitable<AttemptResult> read_answer(Reading& reading, bool head_request,
     }
 }
 
+// Sends a streamed request body to the replica, piece by piece as the client sends it, framed
+// as the head said (its Content-Length, else chunked); each piece is read only once the previous
+// one is written, so a slow replica slows the client, not ringlb's memory. The answer's time
+// limit starts again after each piece. On failure, how the exchange ended.
+asio::awaitable<std::optional<ExchangeResult>> send_body(UpstreamConnection& connection,
+                                                         net::PendingBody& body,
+                                                         net::TrackedConnection& tracked,
+                                                         Millis timeout) {
+    const bool chunked = !body.content_length().has_value();
+    std::array<char, 24> size_line{};
+    for (;;) {
+        std::array<asio::const_buffer, 4> pieces{};
+        std::string& piece = body.piece();
+        if (!piece.empty()) {
+            if (chunked) {
+                auto [end, to_chars_ec] = std::to_chars(
+                    size_line.data(), size_line.data() + size_line.size() - 2, piece.size(), 16);
+                *end++ = '\r';
+                *end++ = '\n';
+                pieces[0] = asio::buffer(size_line.data(), end - size_line.data());
+                pieces[2] = asio::buffer("\r\n", 2);
+            }
+            pieces[1] = asio::buffer(piece);
+        }
+        if (chunked && body.done()) {
+            pieces[3] = asio::buffer("0\r\n\r\n", 5);
+        }
+        tracked.busy_for(timeout);
+        auto [ec, written] = co_await asio::async_write(connection.socket, pieces, kUseTuple);
+        body.took_piece();
+        if (ec) {
+            if (auto cut = cut_by_ticker(tracked.entry())) {
+                co_return *cut;
+            }
+            co_return ExchangeResult{ExchangeOutcome::no_answer, ec};
+        }
+        if (body.done()) {
+            co_return std::nullopt;
+        }
+        // The replica waits on the client meanwhile: its deadline covers the client's too.
+        tracked.busy_for(timeout + body.read_limit());
+        if (auto client_ec = co_await body.read_more()) {
+            co_return ExchangeResult{ExchangeOutcome::client_failed, client_ec};
+        }
+    }
+}
+
 // What one connection did for the requests sent on it.
 struct ConnectionRun {
     std::size_t answered = 0;               // requests answered, in order
     bool keep_alive = false;                // the last answer keeps the connection open
     std::optional<ExchangeResult> failure;  // why the request after the answered ones has none
     bool first_keep_alive = false;          // the first answer kept it open
+    // The parser of the answer after the answered ones when it streams; the connection is then
+    // the stream's.
+    std::unique_ptr<net::ResponseParser> streaming;
 };
 
 // Writes `requests` on `connection` at once and reads their answers in order until one fails or
@@ -173,6 +242,12 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
         }
         co_return ConnectionRun{0, false, ExchangeResult{ExchangeOutcome::no_answer, ec}};
     }
+    if (requests.size() == 1 && requests.front()->body != nullptr) {
+        if (auto failed = co_await send_body(connection, *requests.front()->body, tracked,
+                                             options.response_timeout)) {
+            co_return ConnectionRun{0, false, *failed};
+        }
+    }
     ConnectionRun run;
     Reading reading{connection, tracked};
     for (auto* request : requests) {
@@ -180,6 +255,11 @@ asio::awaitable<ConnectionRun> run_on(net::WorkerContext& worker, UpstreamConnec
             co_await read_answer(reading, request->head_request, options, request->answer);
         if (attempt.result.outcome != ExchangeOutcome::answered) {
             run.failure = attempt.result;
+            co_return run;
+        }
+        if (attempt.streaming) {
+            run.first_keep_alive = run.answered == 0 ? attempt.keep_alive : run.first_keep_alive;
+            run.streaming = std::move(attempt.streaming);
             co_return run;
         }
         finish(attempt.result);
@@ -249,12 +329,25 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
         auto opened = co_await open(worker, pool, target, options);
         RunEnd end{opened.failure, opened.fresh, 0, false, timed_out_before};
         if (opened.connection) {
-            const auto run = co_await run_on(worker, *opened.connection, requests.subspan(next),
-                                             target.abandoned, options, finish);
+            auto run = co_await run_on(worker, *opened.connection, requests.subspan(next),
+                                       target.abandoned, options, finish);
             end.failure = run.failure;
             end.answered = run.answered;
-            pool.note_persistence(
-                target.uid, persistence_seen(opened.fresh, run.answered, run.first_keep_alive));
+            const std::size_t answered = run.answered + (run.streaming ? 1 : 0);
+            pool.note_persistence(target.uid,
+                                  persistence_seen(opened.fresh, answered, run.first_keep_alive));
+            if (run.streaming) {
+                // The stream takes the connection; the requests sent after it go again.
+                const bool last = next + 1 == requests.size();
+                requests[next]->stream.emplace(AnswerStream{std::move(opened.connection),
+                                                            std::move(run.streaming), target.uid,
+                                                            target.abandoned, last});
+                finish(ExchangeResult{ExchangeOutcome::answered, {}});
+                if (next == requests.size()) {
+                    co_return;
+                }
+                continue;
+            }
             // Bytes past the last answer belong to no request (a body on an answer to HEAD, say):
             // such a connection is not reused.
             if (!run.failure && next == requests.size() && run.keep_alive &&

@@ -14,7 +14,9 @@
 #include <boost/system/error_code.hpp>
 
 #include "config/balancer_options.hpp"
+#include "dataplane/answer_relay.hpp"
 #include "dataplane/upstream_pool.hpp"
+#include "net/request_body.hpp"
 #include "net/response_parser.hpp"
 #include "net/server.hpp"
 
@@ -33,6 +35,8 @@ enum class ExchangeOutcome {
                     // have processed the request, so only idempotent requests go elsewhere
     local_failure,  // ringlb could not even try (out of descriptors or memory): not the
                     // replica's fault, and no other replica would fare better
+    client_failed,  // the client's streamed body failed (cut, malformed, past the limit, too
+                    // slow): not the replica's fault; `error` says what the client did
 };
 
 // An outcome is always named: there is no default one to be mistaken for a real result.
@@ -52,6 +56,12 @@ class UpstreamRequest {
     std::string_view bytes;     // the complete HTTP/1.1 request
     bool head_request;          // its answer has no body
     net::ResponseHead& answer;  // filled when the outcome is `answered`
+    // Set with the `answered` outcome when the answer streams (net::body_mode): `answer` then holds
+    // its head and what has come of its body, and the rest is to be relayed from here.
+    std::optional<AnswerStream> stream;
+    // The rest of the request's body when it streams: sent after `bytes` (the head and whatever
+    // came of the body with it), framed as `bytes` says. Such a request is exchanged alone.
+    net::PendingBody* body = nullptr;
 
     bool has_result() const { return result_.has_value(); }
     const ExchangeResult& result() const;
@@ -78,10 +88,12 @@ using OnResult = std::function<void(std::size_t)>;
 
 // Sends `requests` to the replica over one connection, a pooled one or a new one, in a single
 // write, and reads their answers in order (HTTP/1.1 pipelining; with one request, a plain
-// exchange). Every request gets its result, and on_result (when set) is called for it as soon as
-// it has one. Every answer must be in within the response timeout of the write. The connection
-// returns to the pool when every answer came, nothing follows the last one and the replica keeps
-// it alive. Deadlines are enforced through the worker's ConnectionSet.
+// exchange). An answer that streams (net::body_mode) is read up to its head and handed over with
+// its connection in the request's `stream`; the requests sent after it go again on another. Every
+// request gets its result, and on_result (when set) is called for it as soon as it has one. Every
+// answer must be in within the response timeout of the write. The connection returns to the pool
+// when every answer came, nothing follows the last one and the replica keeps it alive. Deadlines
+// are enforced through the worker's ConnectionSet.
 //
 // When a connection ends before all answers are in, what becomes of the requests not answered
 // yet is next_step's decision (dataplane/upstream_decision.hpp). Sending a request again after an

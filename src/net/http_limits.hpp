@@ -15,7 +15,10 @@ struct HttpLimits {
     // Request line plus headers.
     std::uint32_t max_header_bytes = 16 * 1024;
     std::uint32_t max_header_fields = 100;
-    std::uint64_t max_body_bytes = 1024ULL * 1024;
+    std::uint64_t max_body_bytes = 1024ULL * 1024;  // 0: no limit
+    // A proxy's setting: a request body that streams (body_mode) is not read with the head but
+    // left to the answer (RequestHead::pending_body), which passes it on piece by piece.
+    bool stream_bodies = false;
     // On SIGTERM, how long in-flight requests get to finish before their connections are cut.
     std::chrono::milliseconds drain_timeout{10'000};
 };

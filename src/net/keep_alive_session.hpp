@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -12,6 +13,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "net/http_limits.hpp"
+#include "net/request_body.hpp"
 #include "net/request_parser.hpp"
 #include "net/request_reader.hpp"
 #include "net/response.hpp"
@@ -65,11 +67,20 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
                       out);
         } else {
             keep_alive = parser.keep_alive() && !worker.connections.draining();
+            // A body that streams (HttpLimits::stream_bodies) is read by the answer.
+            std::optional<PendingBody> pending;
+            if (!parser.is_done()) {
+                request.pending_body = &pending.emplace(connection.socket, buffer, parser, request,
+                                                        connection.tracked, limits);
+            }
             if constexpr (kAwaits) {
                 keep_alive = co_await answer(request, keep_alive, out);
             } else {
                 keep_alive = answer(request, keep_alive, out);
             }
+            request.pending_body = nullptr;
+            // A body the answer did not read to its end leaves the connection unusable.
+            keep_alive = keep_alive && parser.is_done();
         }
         // The answer may have taken a while: the client gets the full request timeout to take it.
         connection.tracked.busy_for(limits.request_timeout);

@@ -22,6 +22,8 @@ void RequestHead::clear() {
     forward_headers.clear();
     forwarded_for.clear();
     body.clear();
+    expects_continue = false;
+    pending_body = nullptr;
 }
 
 RequestParser::RequestParser(RequestHead& head, std::string_view key_header, bool keep_headers)
@@ -56,9 +58,13 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
         head_.key_header_value.assign(value.data(), value.size());
         head_.has_key_header = true;
     }
-    // Expect is dropped too: ringlb reads the whole body before forwarding, so the replica has
-    // nothing left to confirm.
-    if (!keep_headers_ || is_hop_by_hop(name) || name == http::field::expect) {
+    // Expect is answered by the server that reads the request (read_request sends 100 Continue
+    // when it starts to read the body), so the replica has nothing left to confirm.
+    if (name == http::field::expect) {
+        head_.expects_continue = boost::beast::iequals(value, "100-continue");
+        return;
+    }
+    if (!keep_headers_ || is_hop_by_hop(name)) {
         return;
     }
     if (boost::beast::iequals(name_string, "X-Forwarded-For")) {

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,8 @@
 #include "net/body_collecting_parser.hpp"
 
 namespace ringlb::net {
+
+class PendingBody;
 
 // What ringlb keeps of a request: the request line, the framing, one chosen header, and the body.
 // Reused across the requests of a connection, so its strings keep their capacity.
@@ -24,10 +27,14 @@ struct RequestHead {
     bool has_key_header = false;
     // With keep_headers: every end-to-end header as "Name: value\r\n" lines, in order, without
     // the hop-by-hop ones (RFC 9110 §7.6.1), the framing (Content-Length, Transfer-Encoding),
-    // Expect (the body is read whole before forwarding) and X-Forwarded-For (kept apart, below).
+    // Expect (ringlb answers it itself: expects_continue) and X-Forwarded-For (kept apart, below).
     std::string forward_headers;
     std::string forwarded_for;
     std::string body;
+    bool expects_continue = false;  // the client sent Expect: 100-continue
+    // Set while the request is answered when its body streams (body_mode): the rest of the body
+    // is read from here, and `body` holds the part read but not yet passed on.
+    PendingBody* pending_body = nullptr;
 
     // The target without its query.
     std::string_view path() const { return std::string_view(target).substr(0, path_size); }
@@ -48,6 +55,13 @@ class RequestParser final : public BodyCollectingParser<true> {
     // Most header fields a request may have; past it parsing fails with http::error::header_limit
     // (the count matters apart from their size: each one costs work downstream).
     void field_limit(std::uint32_t limit) { field_limit_ = limit; }
+
+    bool expects_continue() const { return head_.expects_continue; }
+    // Once the head is read: the body's Content-Length, none when it is chunked.
+    std::optional<std::uint64_t> body_length() const {
+        const auto length = content_length();
+        return length ? std::optional(*length) : std::nullopt;
+    }
 
   private:
     void on_request_impl(boost::beast::http::verb method, string_view method_str,

@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "common/json_reply.hpp"
+#include "net/body_mode.hpp"
 #include "net/edge_read.hpp"
 
 namespace ringlb::net {
@@ -24,6 +25,16 @@ namespace {
 // kMaxRead, so large headers and bodies still arrive in few syscalls.
 constexpr std::size_t kFirstRead = 1024;
 constexpr std::size_t kMaxRead = std::size_t{64} * 1024;
+
+asio::awaitable<error_code> write_unsent(asio::ip::tcp::socket& socket, std::string& unsent) {
+    if (unsent.empty()) {
+        co_return error_code{};
+    }
+    auto [ec, written] = co_await asio::async_write(socket, asio::buffer(unsent),
+                                                    asio::as_tuple(asio::use_awaitable));
+    unsent.clear();
+    co_return ec;
+}
 }  // namespace
 
 asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
@@ -32,8 +43,11 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
                                          std::string& unsent) {
     parser.header_limit(limits.max_header_bytes);
     parser.field_limit(limits.max_header_fields);
-    parser.body_limit(limits.max_body_bytes);
+    parser.body_limit(limits.max_body_bytes == 0
+                          ? boost::optional<std::uint64_t>()
+                          : boost::optional<std::uint64_t>(limits.max_body_bytes));
     parser.eager(true);
+    bool continued = false;  // 100 Continue sent
     bool started = buffer.size() > 0;
     if (started) {
         tracked.busy_for(limits.request_timeout);
@@ -52,14 +66,18 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
             if (parser.is_done()) {
                 co_return error_code{};
             }
-        }
-        if (!unsent.empty()) {
-            auto [write_ec, written] = co_await asio::async_write(
-                socket, asio::buffer(unsent), asio::as_tuple(asio::use_awaitable));
-            unsent.clear();
-            if (write_ec) {
-                co_return write_ec;
+            if (parser.is_header_done() && !continued && parser.expects_continue()) {
+                // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+                unsent += "HTTP/1.1 100 Continue\r\n\r\n";
+                continued = true;
             }
+            if (parser.is_header_done() && limits.stream_bodies &&
+                body_mode({false, parser.body_length()}) == BodyMode::stream) {
+                co_return co_await write_unsent(socket, unsent);  // the answer reads the body
+            }
+        }
+        if (auto write_ec = co_await write_unsent(socket, unsent)) {
+            co_return write_ec;
         }
         // The previous answer has usually only just been written, so the client's next request is
         // rarely in yet: async_read_edge waits for it without a recv that would fail with EAGAIN,

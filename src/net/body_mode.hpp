@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+namespace ringlb::net {
+
+// How much of a message body ringlb holds before passing any of it on, for requests and answers
+// alike. A body known to be small is read whole and passed on in one piece, so small requests and
+// the pipelined batches keep their speed; every other body streams: it is passed on piece by piece
+// as it arrives, through buffers of a fixed size, whatever its length.
+enum class BodyMode {
+    buffered,  // read whole, then passed on
+    stream,    // passed on as it arrives
+};
+
+// The largest body read whole (a Content-Length at most this, or a message whose every byte is
+// already read). Above it a body streams.
+inline constexpr std::uint64_t kMaxBufferedBody = std::uint64_t{64} * 1024;
+
+// What is known of a message once its head is read.
+struct BodyShape {
+    bool complete = false;                        // every byte of it is already read
+    std::optional<std::uint64_t> content_length;  // absent: chunked, or ended by the close
+};
+
+// A body streams unless the message is complete already or its length says it is small.
+BodyMode body_mode(const BodyShape& shape);
+
+}  // namespace ringlb::net

@@ -1,0 +1,52 @@
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "dataplane/client_framing.hpp"
+#include "net/body_mode.hpp"
+
+namespace ringlb::balancer {
+namespace {
+
+TEST(BodyModeTest, FollowsTheTable) {
+    struct Row {
+        std::string name;
+        net::BodyShape shape;
+        net::BodyMode expected;
+    };
+    const std::vector<Row> rows = {
+        {"complete, no length (chunked, all read)", {true, std::nullopt}, net::BodyMode::buffered},
+        {"complete, large length", {true, net::kMaxBufferedBody * 4}, net::BodyMode::buffered},
+        {"small length, more to come", {false, 100}, net::BodyMode::buffered},
+        {"length at the limit", {false, net::kMaxBufferedBody}, net::BodyMode::buffered},
+        {"length past the limit", {false, net::kMaxBufferedBody + 1}, net::BodyMode::stream},
+        {"chunked, more to come", {false, std::nullopt}, net::BodyMode::stream},
+        {"empty length", {false, 0}, net::BodyMode::buffered},
+    };
+    for (const auto& row : rows) {
+        EXPECT_EQ(net::body_mode(row.shape), row.expected) << row.name;
+    }
+}
+
+TEST(ClientFramingTest, FollowsTheTable) {
+    struct Row {
+        std::string name;
+        std::optional<std::uint64_t> length;
+        unsigned minor;
+        ClientFraming expected;
+    };
+    const std::vector<Row> rows = {
+        {"length, HTTP/1.1", 1000, 1, ClientFraming::content_length},
+        {"length, HTTP/1.0", 1000, 0, ClientFraming::content_length},
+        {"no length, HTTP/1.1", std::nullopt, 1, ClientFraming::chunked},
+        {"no length, HTTP/1.0", std::nullopt, 0, ClientFraming::close},
+    };
+    for (const auto& row : rows) {
+        EXPECT_EQ(client_framing(row.length, row.minor), row.expected) << row.name;
+    }
+}
+
+}  // namespace
+}  // namespace ringlb::balancer

@@ -6,6 +6,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "net/forwarded_headers.hpp"
+#include "net/request_framing.hpp"
 
 namespace ringlb::net {
 
@@ -35,16 +36,49 @@ RequestParser::RequestParser(RequestHead& head, std::string_view key_header, boo
 }
 
 void RequestParser::on_request_impl(http::verb method, string_view method_str, string_view target,
-                                    int version, error_code&) {
+                                    int version, error_code& ec) {
     head_.method = method;
     head_.method_text.assign(method_str.data(), method_str.size());
-    head_.target.assign(target.data(), target.size());
-    head_.path_size = std::min(head_.target.find('?'), head_.target.size());
     head_.version = static_cast<unsigned>(version);
+    const auto absolute = split_absolute_target(target, ec);
+    if (ec) {
+        return;
+    }
+    if (absolute) {
+        // RFC 9112 §3.2.2: the authority stands for Host, the rest is the origin form, where an
+        // empty path is "/".
+        absolute_form_ = true;
+        head_.target.clear();
+        if (absolute->origin.empty() || absolute->origin.front() == '?') {
+            head_.target += '/';
+        }
+        head_.target += absolute->origin;
+        authority_.assign(absolute->authority);
+    } else {
+        head_.target.assign(target.data(), target.size());
+    }
+    head_.path_size = std::min(head_.target.find('?'), head_.target.size());
 }
 
 void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
     ec = http::error::bad_method;  // a request parser never sees a status line
+}
+
+void RequestParser::check_framing_field(http::field name, string_view value, error_code& ec) {
+    if (name == http::field::host) {
+        if (++hosts_ > 1) {
+            ec = FramingError::repeated_host;
+        } else if (!is_valid_host(value)) {
+            ec = FramingError::bad_host;
+        }
+    } else if (name == http::field::transfer_encoding) {
+        transfer_encoding_ = true;
+        if (head_.version < 11) {
+            ec = FramingError::transfer_encoding_in_http10;
+        } else if (const auto refused = check_transfer_encoding(value)) {
+            ec = *refused;
+        }
+    }
 }
 
 void RequestParser::on_field_impl(http::field name, string_view name_string, string_view value,
@@ -52,6 +86,17 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
     if (++fields_ > field_limit_) {
         ec = http::error::header_limit;
         return;
+    }
+    // Refused as soon as the field line arrives, so that a Content-Length next to a refused
+    // Transfer-Encoding is never used (nor weighed against the body limit).
+    check_framing_field(name, value, ec);
+    if (ec) {
+        return;
+    }
+    if (absolute_form_ && name == http::field::host) {
+        // RFC 9112 §3.2.2: the target's authority wins over the client's Host, for the key as
+        // for the replica.
+        value = string_view(authority_.data(), authority_.size());
     }
     if (!key_header_.empty() && !head_.has_key_header &&
         boost::beast::iequals(name_string, key_header_)) {
@@ -77,6 +122,24 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
     append_header_line(head_.forward_headers, name_string, value);
 }
 
-void RequestParser::on_header_impl(error_code&) {}
+void RequestParser::on_header_impl(error_code& ec) {
+    // Beast takes a field line as chunked only when chunked is its last coding; the checks above
+    // allow nothing else. Should the two ever disagree, the request is refused, not read as one
+    // without a body (which would make its body the next request).
+    if (transfer_encoding_ && !chunked()) {
+        ec = FramingError::transfer_coding_not_chunked;
+        return;
+    }
+    if (hosts_ > 0) {
+        return;
+    }
+    if (head_.version >= 11) {
+        ec = FramingError::missing_host;
+        return;
+    }
+    if (keep_headers_) {
+        append_header_line(head_.forward_headers, "Host", authority_);
+    }
+}
 
 }  // namespace ringlb::net

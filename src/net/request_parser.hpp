@@ -20,6 +20,8 @@ class PendingBody;
 struct RequestHead {
     boost::beast::http::verb method = boost::beast::http::verb::unknown;
     std::string method_text;
+    // As sent, except an absolute-form target (http://host/path?q), kept in its origin form
+    // (/path?q): a replica is an origin server and is always sent the origin form.
     std::string target;
     std::size_t path_size = 0;  // of `target`'s path, the part before any '?', set by the parser
     unsigned version = 11;
@@ -28,6 +30,9 @@ struct RequestHead {
     // With keep_headers: every end-to-end header as "Name: value\r\n" lines, in order, without
     // the hop-by-hop ones (RFC 9110 §7.6.1), the framing (Content-Length, Transfer-Encoding),
     // Expect (ringlb answers it itself: expects_continue) and X-Forwarded-For (kept apart, below).
+    // Host always comes out once (RFC 9112 §3.2.2, §3.2): an absolute-form target's authority
+    // replaces the client's Host, and an HTTP/1.0 request without one gets one (that authority,
+    // or empty), since the request goes on as HTTP/1.1.
     std::string forward_headers;
     std::string forwarded_for;
     std::string body;
@@ -46,6 +51,11 @@ struct RequestHead {
 // one it is asked for: Beast's ready-made parser allocates a node per header, which on the
 // request path costs more than the parsing itself. Limits: Beast's header_limit and body_limit.
 // One parser per request (Beast parsers cannot be reset); constructing one allocates nothing.
+//
+// Besides Beast's own checks it refuses, with a FramingError (net/request_framing.hpp), what RFC
+// 9112 says a server must not guess at: a Transfer-Encoding other than chunked alone, any
+// Transfer-Encoding in HTTP/1.0, an HTTP/1.1 request without Host, more than one Host or an
+// invalid one, and an http(s) absolute-form target without a valid authority.
 class RequestParser final : public BodyCollectingParser<true> {
   public:
     // `key_header`: a header name (case-insensitive) whose value lands in head.key_header_value;
@@ -70,12 +80,18 @@ class RequestParser final : public BodyCollectingParser<true> {
     void on_field_impl(boost::beast::http::field name, string_view name_string, string_view value,
                        error_code& ec) override;
     void on_header_impl(error_code& ec) override;
+    // The Host and Transfer-Encoding rules; sets `ec` to the FramingError a field breaks.
+    void check_framing_field(boost::beast::http::field name, string_view value, error_code& ec);
 
     RequestHead& head_;
     std::string_view key_header_;
     bool keep_headers_;
     std::uint32_t field_limit_ = 100;
     std::uint32_t fields_ = 0;
+    std::uint32_t hosts_ = 0;
+    bool transfer_encoding_ = false;
+    bool absolute_form_ = false;
+    std::string authority_;  // of an absolute-form target
 };
 
 }  // namespace ringlb::net

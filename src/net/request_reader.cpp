@@ -11,6 +11,7 @@
 #include "common/json_reply.hpp"
 #include "net/body_mode.hpp"
 #include "net/edge_read.hpp"
+#include "net/request_framing.hpp"
 
 namespace ringlb::net {
 
@@ -115,6 +116,10 @@ Response read_failure_answer(const error_code& ec) {
     if (ec == http::error::body_limit) {
         return {http::status::payload_too_large,
                 json_reply("<Error> request body too large", false)};
+    }
+    if (ec == FramingError::unsupported_transfer_coding) {
+        // RFC 9112 §6.1: a coding the server does not implement is a 501, not a client error.
+        return {http::status::not_implemented, json_reply("<Error> " + ec.message(), false)};
     }
     return {http::status::bad_request,
             json_reply("<Error> malformed request: " + ec.message(), false)};

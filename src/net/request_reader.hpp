@@ -35,8 +35,8 @@ bool went_idle(const boost::system::error_code& ec);
 // True for errors that mean the client went away or was cut off, which deserve no answer.
 bool is_disconnect(const boost::system::error_code& ec);
 
-// The answer to a request that could not be read (431 or 413 past a limit, else 400), after
-// which the connection is closed.
+// The answer to a request that could not be read (431 or 413 past a limit, 501 for a transfer
+// coding other than chunked, else 400), after which the connection is closed.
 Response read_failure_answer(const boost::system::error_code& ec);
 
 }  // namespace ringlb::net

@@ -3,8 +3,8 @@
 
 Takes ringlb-server's command line (--id, --host, --port, --threads), announces
 'listening on HOST:PORT', answers /heartbeat, /home like ringlb-server, and every other path with
-a JSON echo of the request it received: method, path, headers and body. Paths under /slow answer
-after 30 s."""
+a JSON echo of the request it received: method, path, headers (also as a list of [name, value]
+lines, in order, repeats kept) and body. Paths under /slow answer after 30 s."""
 
 import argparse
 import json
@@ -42,7 +42,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/missing"):
             return self.answer(404, b'{"message": "no", "status": "failure"}')
         echo = {"server_id": self.server.server_id, "method": self.command, "path": self.path,
-                "headers": {k: v for k, v in self.headers.items()}, "body": body.decode("latin-1")}
+                "headers": {k: v for k, v in self.headers.items()},
+                "header_lines": [[k, v] for k, v in self.headers.items()], "body": body.decode("latin-1")}
         self.answer(200, json.dumps(echo).encode())
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any

@@ -26,6 +26,7 @@
 #include "controlplane/routing_snapshot.hpp"
 #include "controlplane/state_file.hpp"
 #include "dataplane/balancer_session.hpp"
+#include "dataplane/tunnel.hpp"
 #include "dataplane/upstream_exchange.hpp"
 #include "dataplane/upstream_pool.hpp"
 #include "drivers/docker/docker_driver.hpp"
@@ -240,6 +241,9 @@ balancer::ProcessMetrics process_metrics(const app::Listeners& listeners,
     m.log_lines_lost = log::lost_lines();
     m.streamed_answers = balancer::streamed_answers();
     m.streams_cut = balancer::streams_cut();
+    m.tunnels_open = balancer::tunnels_open();
+    m.tunnels_total = balancer::tunnels_total();
+    m.tunnel_bytes = balancer::tunnel_bytes();
     return m;
 }
 

@@ -56,6 +56,14 @@ std::string render_process_metrics(const ProcessMetrics& m) {
            "Streamed answers cut before their end: the replica or the client failed or was quiet "
            "past --stream-idle-timeout. The client connection is closed.",
            line("ringlb_streams_cut_total", m.streams_cut));
+    metric(out, "ringlb_tunnels", "gauge",
+           "Upgraded connections (WebSockets) passing bytes between a client and a replica now.",
+           line("ringlb_tunnels", m.tunnels_open));
+    metric(out, "ringlb_tunnels_total", "counter", "Upgraded connections since start.",
+           line("ringlb_tunnels_total", m.tunnels_total));
+    metric(out, "ringlb_tunnel_bytes_total", "counter",
+           "Bytes passed through upgraded connections, both ways.",
+           line("ringlb_tunnel_bytes_total", m.tunnel_bytes));
     metric(out, "ringlb_log_lines_lost_total", "counter", "Log lines stderr's reader did not take.",
            line("ringlb_log_lines_lost_total", m.log_lines_lost));
     return out;

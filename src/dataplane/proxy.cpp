@@ -7,6 +7,7 @@
 
 #include "common/json_reply.hpp"
 #include "dataplane/request_key.hpp"
+#include "dataplane/tunnel.hpp"
 #include "dataplane/upstream_decision.hpp"
 #include "dataplane/upstream_exchange.hpp"
 #include "hashing/bounded_load.hpp"
@@ -36,6 +37,11 @@ void build_upstream_request(const net::RequestHead& request, std::string_view cl
     }
     out += client_ip;
     out += "\r\n";
+    if (!request.upgrade.empty()) {
+        out += "Connection: Upgrade\r\nUpgrade: ";
+        out += request.upgrade;
+        out += "\r\n";
+    }
     if (request.pending_body != nullptr) {
         // The body streams: its framing is the client's, the bytes follow (send_body).
         const auto length = request.pending_body->content_length();
@@ -236,7 +242,7 @@ asio::awaitable<bool> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
         build_upstream_request(request, client_ip, buffers.upstream_request);
         const bool idempotent = is_idempotent(request.method);
         // A streamed body is read from the client once, by one exchange: never batched.
-        const bool batch = idempotent && request.pending_body == nullptr;
+        const bool batch = idempotent && request.pending_body == nullptr && request.upgrade.empty();
         const std::size_t attempts =
             std::min<std::size_t>(options_.proxy.failover_attempts, kMaxFailoverAttempts);
         Tried tried;
@@ -279,6 +285,13 @@ asio::awaitable<bool> Proxy::relay(net::WorkerContext& worker, ProxyWorker& stat
                                    ProxyBuffers& buffers, const net::RequestHead& request,
                                    net::Connection& client, bool keep_alive, AnswerStream stream,
                                    std::string& out) const {
+    if (buffers.answer.status == 101 && request.unread != nullptr) {
+        append_switch_head(buffers.answer, out);
+        co_await tunnel(worker, client, *request.unread, std::move(stream), out,
+                        options_.proxy.stream_idle_timeout);
+        out.clear();
+        co_return false;
+    }
     const auto length = stream.parser->content_length();
     const std::optional<std::uint64_t> content_length =
         length ? std::optional(*length) : std::nullopt;

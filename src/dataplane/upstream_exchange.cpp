@@ -118,6 +118,12 @@ asio::awaitable<AttemptResult> read_one(Reading& reading, bool head_request,
             if (ec && ec != http::error::need_more) {
                 co_return AttemptResult{{ExchangeOutcome::broken_answer, ec}};
             }
+            if (parser.is_header_done() && answer.status == 101) {
+                // Switching protocols: the connection becomes the client's tunnel (tunnel.hpp).
+                co_return AttemptResult{{ExchangeOutcome::answered, {}},
+                                        false,
+                                        std::make_unique<net::ResponseParser>(std::move(parser))};
+            }
             if (parser.is_done()) {
                 co_return AttemptResult{{ExchangeOutcome::answered, {}}, parser.keep_alive()};
             }

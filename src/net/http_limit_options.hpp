@@ -36,7 +36,8 @@ inline void add_http_limit_options(CLI::App& app, HttpLimits& limits, const std:
         ->envname(env_prefix + "MAX_HEADER_FIELDS")
         ->check(CLI::Range(1U, 10'000U))
         ->capture_default_str();
-    app.add_option("--max-body-bytes", limits.max_body_bytes, "Largest request body (413 past it); 0 for no limit")
+    app.add_option("--max-body-bytes", limits.max_body_bytes,
+                   "Largest request body (413 past it); 0 for no limit")
         ->envname(env_prefix + "MAX_BODY_BYTES")
         ->capture_default_str();
 }

@@ -50,6 +50,7 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
     RequestHead request;
     std::string out;  // answers not written yet
     bool keep_alive = true;
+    bool input_left = false;  // the last answer left some of its request unread
     while (keep_alive && !worker.connections.draining()) {
         RequestParser parser(request, key_header, keep_headers);
         const auto read_ec = co_await read_request(connection.socket, buffer, parser,
@@ -65,9 +66,11 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
             }
             serialize(read_failure_answer(read_ec), worker.connections.http_date(), false, false,
                       out);
+            input_left = true;
         } else {
             keep_alive = parser.keep_alive() && !worker.connections.draining();
             // A body that streams (HttpLimits::stream_bodies) is read by the answer.
+            request.unread = &buffer;
             std::optional<PendingBody> pending;
             if (!parser.is_done()) {
                 request.pending_body = &pending.emplace(connection.socket, buffer, parser, request,
@@ -79,8 +82,10 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
                 keep_alive = answer(request, keep_alive, out);
             }
             request.pending_body = nullptr;
+            request.unread = nullptr;
             // A body the answer did not read to its end leaves the connection unusable.
-            keep_alive = keep_alive && parser.is_done();
+            input_left = !parser.is_done();
+            keep_alive = keep_alive && !input_left;
         }
         // The answer may have taken a while: the client gets the full request timeout to take it.
         connection.tracked.busy_for(limits.request_timeout);
@@ -102,6 +107,9 @@ boost::asio::awaitable<SessionEnd> serve_keep_alive(Connection& connection, Work
     }
     boost::system::error_code ignored;
     connection.socket.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+    if (input_left) {
+        co_await drain_before_close(connection.socket, connection.tracked);
+    }
     co_return SessionEnd::closed;
 }
 

@@ -24,6 +24,8 @@ void RequestHead::clear() {
     forwarded_for.clear();
     body.clear();
     expects_continue = false;
+    upgrade.clear();
+    unread = nullptr;
     pending_body = nullptr;
 }
 
@@ -109,6 +111,9 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
         head_.expects_continue = boost::beast::iequals(value, "100-continue");
         return;
     }
+    if (name == http::field::upgrade) {
+        head_.upgrade.assign(value.data(), value.size());  // kept only with Connection: upgrade
+    }
     if (!keep_headers_ || is_hop_by_hop(name)) {
         return;
     }
@@ -123,6 +128,9 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
 }
 
 void RequestParser::on_header_impl(error_code& ec) {
+    if (!upgrade()) {
+        head_.upgrade.clear();  // Upgrade without Connection: upgrade asks for nothing
+    }
     // Beast takes a field line as chunked only when chunked is its last coding; the checks above
     // allow nothing else. Should the two ever disagree, the request is refused, not read as one
     // without a body (which would make its body the next request).

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -37,6 +38,11 @@ struct RequestHead {
     std::string forwarded_for;
     std::string body;
     bool expects_continue = false;  // the client sent Expect: 100-continue
+    // The protocol the client asks to switch to (Upgrade, with Connection: upgrade), else empty.
+    std::string upgrade;
+    // The session's bytes read past this request's end: a tunnel takes them (set while the
+    // request is answered).
+    boost::beast::flat_buffer* unread = nullptr;
     // Set while the request is answered when its body streams (body_mode): the rest of the body
     // is read from here, and `body` holds the part read but not yet passed on.
     PendingBody* pending_body = nullptr;

@@ -1,6 +1,8 @@
 #include "net/request_reader.hpp"
 
 #include <algorithm>
+#include <array>
+#include <chrono>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -104,6 +106,22 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
         if (!started) {
             started = true;
             tracked.busy_for(limits.request_timeout);
+        }
+    }
+}
+
+asio::awaitable<void> drain_before_close(asio::ip::tcp::socket& socket,
+                                         TrackedConnection& tracked) {
+    constexpr auto kQuiet = std::chrono::seconds(2);
+    constexpr auto kAtMost = std::chrono::seconds(30);
+    const auto started = std::chrono::steady_clock::now();
+    std::array<char, 4096> dropped;  // NOLINT(cppcoreguidelines-pro-type-member-init)
+    while (std::chrono::steady_clock::now() - started < kAtMost) {
+        tracked.busy_for(kQuiet);
+        auto [ec, n] = co_await socket.async_read_some(asio::buffer(dropped),
+                                                       asio::as_tuple(asio::use_awaitable));
+        if (ec) {
+            co_return;
         }
     }
 }

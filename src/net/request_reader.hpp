@@ -29,6 +29,14 @@ boost::asio::awaitable<boost::system::error_code> read_request(
     boost::asio::ip::tcp::socket& socket, boost::beast::flat_buffer& buffer, RequestParser& parser,
     TrackedConnection& tracked, const HttpLimits& limits, std::string& unsent);
 
+// After an answer that left part of its request unread (a body refused past a limit), with the
+// send side shut: reads and drops what the client still sends, until it closes, is quiet for two
+// seconds, or thirty seconds have passed. The client is likely still sending that body, and a
+// close with unread bytes resets the connection, which can destroy the answer before the client
+// reads it (nginx's lingering close does the same).
+boost::asio::awaitable<void> drain_before_close(boost::asio::ip::tcp::socket& socket,
+                                                TrackedConnection& tracked);
+
 // True when read_request gave up waiting for a next request that had not begun (see above).
 bool went_idle(const boost::system::error_code& ec);
 

@@ -12,6 +12,7 @@ void ResponseHead::clear() {
     status = 0;
     reason.clear();
     forward_headers.clear();
+    upgrade.clear();
     body.clear();
 }
 
@@ -30,6 +31,9 @@ void ResponseParser::on_response_impl(int code, string_view reason, int, error_c
 
 void ResponseParser::on_field_impl(http::field name, string_view name_string, string_view value,
                                    error_code&) {
+    if (name == http::field::upgrade) {
+        head_.upgrade.assign(value.data(), value.size());
+    }
     if (!is_hop_by_hop(name)) {
         append_header_line(head_.forward_headers, name_string, value);
     }

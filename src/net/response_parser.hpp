@@ -16,6 +16,7 @@ struct ResponseHead {
     unsigned status = 0;
     std::string reason;
     std::string forward_headers;
+    std::string upgrade;  // the protocol a 101 switches to (its Upgrade header)
     std::string body;
 
     void clear();

@@ -55,6 +55,9 @@ TEST(NextStepTest, FollowsTheTable) {
         {"out of descriptors at connect",
          {failed(Outcome::local_failure), true, 0, false, false},
          NextStep::fail_rest},
+        {"the client's streamed body failed",
+         {failed(Outcome::client_failed), true, 0, false, false},
+         NextStep::fail_rest},
     };
     for (const auto& row : rows) {
         EXPECT_EQ(next_step(row.run), row.expected) << row.name;
@@ -84,6 +87,9 @@ TEST(AfterFailureTest, FollowsTheTable) {
         // Cut because its health checker marked it down (hung): the idempotent ones go on.
         {Outcome::replica_down, true, false, true},
         {Outcome::replica_down, false, false, false},
+        // The client's streamed body failed: not the replica's doing, and no other fares better.
+        {Outcome::client_failed, true, false, false},
+        {Outcome::client_failed, false, false, false},
     };
     for (const auto& row : rows) {
         const auto after = after_failure(row.outcome, row.idempotent);
@@ -91,6 +97,28 @@ TEST(AfterFailureTest, FollowsTheTable) {
             << static_cast<int>(row.outcome) << " idempotent " << row.idempotent;
         EXPECT_EQ(after.try_next, row.try_next)
             << static_cast<int>(row.outcome) << " idempotent " << row.idempotent;
+    }
+}
+
+// A request whose body streams and was partly sent cannot be sent whole again: only a replica
+// that was never reached hands it to the next one.
+TEST(AfterFailureTest, AStreamedBodyThatWasSentGoesNowhereElse) {
+    struct Row {
+        Outcome outcome;
+        bool idempotent;
+        bool mark_down;
+        bool try_next;
+    };
+    const std::vector<Row> rows = {
+        {Outcome::unreachable, false, true, true},    {Outcome::unreachable, true, true, true},
+        {Outcome::no_answer, true, true, false},      {Outcome::broken_answer, true, false, false},
+        {Outcome::replica_down, true, false, false},  {Outcome::timed_out, true, false, false},
+        {Outcome::client_failed, true, false, false},
+    };
+    for (const auto& row : rows) {
+        const auto after = after_failure(row.outcome, row.idempotent, true);
+        EXPECT_EQ(after.mark_down, row.mark_down) << static_cast<int>(row.outcome);
+        EXPECT_EQ(after.try_next, row.try_next) << static_cast<int>(row.outcome);
     }
 }
 
@@ -116,6 +144,7 @@ TEST(ClientReplyTest, FollowsTheTable) {
         {Outcome::broken_answer, 404, ClientReply::bad_gateway},
         {Outcome::local_failure, 0, ClientReply::overloaded},
         {Outcome::replica_down, 0, ClientReply::bad_gateway},
+        {Outcome::client_failed, 0, ClientReply::bad_request},
     };
     for (std::size_t i = 0; i < rows.size(); ++i) {
         EXPECT_EQ(client_reply(rows[i].last, rows[i].status), rows[i].expected) << "row " << i;

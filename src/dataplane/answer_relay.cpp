@@ -106,15 +106,19 @@ asio::awaitable<bool> pump(net::WorkerContext& worker, AnswerStream& stream,
 
 }  // namespace
 
-void append_stream_head(const net::ResponseHead& answer, ClientFraming framing,
-                        std::optional<std::uint64_t> content_length, bool keep_alive,
-                        std::string& out) {
+void append_status_and_headers(const net::ResponseHead& answer, std::string& out) {
     out += "HTTP/1.1 ";
     out += std::to_string(answer.status);
     out += ' ';
     out += answer.reason;
     out += "\r\n";
     out += answer.forward_headers;
+}
+
+void append_stream_head(const net::ResponseHead& answer, ClientFraming framing,
+                        std::optional<std::uint64_t> content_length, bool keep_alive,
+                        std::string& out) {
+    append_status_and_headers(answer, out);
     if (framing == ClientFraming::content_length && content_length) {
         out += "Content-Length: ";
         out += std::to_string(*content_length);

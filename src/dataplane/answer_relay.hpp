@@ -30,6 +30,10 @@ struct AnswerStream {
     bool last_on_connection = false;
 };
 
+// The replica's status line (as HTTP/1.1) and end-to-end headers, appended to `out`: the start
+// of every answer head ringlb passes on.
+void append_status_and_headers(const net::ResponseHead& answer, std::string& out);
+
 // The head the client gets for a streamed answer, appended to `out`: the replica's status and
 // end-to-end headers with `framing`'s own, and Connection: close when the connection ends after.
 void append_stream_head(const net::ResponseHead& answer, ClientFraming framing,

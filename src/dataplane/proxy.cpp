@@ -66,12 +66,7 @@ bool has_no_body(unsigned status) {
 
 void append_answer(const net::ResponseHead& answer, bool head_request, bool keep_alive,
                    std::string& out) {
-    out += "HTTP/1.1 ";
-    out += std::to_string(answer.status);
-    out += ' ';
-    out += answer.reason;
-    out += "\r\n";
-    out += answer.forward_headers;
+    append_status_and_headers(answer, out);
     if (!has_no_body(answer.status) && !head_request) {
         out += "Content-Length: ";
         out += std::to_string(answer.body.size());

@@ -71,10 +71,7 @@ struct OpenTunnel {
 }  // namespace
 
 void append_switch_head(const net::ResponseHead& answer, std::string& out) {
-    out += "HTTP/1.1 101 ";
-    out += answer.reason;
-    out += "\r\n";
-    out += answer.forward_headers;
+    append_status_and_headers(answer, out);
     out += "Connection: Upgrade\r\nUpgrade: ";
     out += answer.upgrade;
     out += "\r\n\r\n";

@@ -163,7 +163,7 @@ TSAN_TESTS := integration.balancer|integration.security|chaos
 .PHONY: test-sanitizers fuzz
 
 test-sanitizers: bootstrap
-	@$(MAKE) --no-print-directory test SANITIZE=address,undefined TARGETS="$(ASAN_TARGETS)" \
+	@RINGLB_SANITIZER=address $(MAKE) --no-print-directory test SANITIZE=address,undefined TARGETS="$(ASAN_TARGETS)" \
 		CTEST_ARGS="-R '^(unit|integration)\.'"
 	@$(MAKE) --no-print-directory build SANITIZE=thread TARGETS="ringlb ringlb-server"
 	@RINGLB_SANITIZER=thread TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \

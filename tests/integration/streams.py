@@ -5,6 +5,7 @@ Only the standard library, so that the streaming replica (replicas/stream_aiohtt
 bodies with the same pattern the tests check them against, and the benchmark can reuse both."""
 
 import hashlib
+import os
 import threading
 import time
 
@@ -183,8 +184,15 @@ class MemorySampler:
         return self.peak - self.baseline
 
     def check(self, limit_bytes):
-        """Raises AssertionError when the peak rose more than `limit_bytes` above the baseline."""
+        """Raises AssertionError when the peak rose more than `limit_bytes` above the baseline. Under a
+        sanitizer (RINGLB_SANITIZER set), whose runtime keeps freed memory in quarantine, resident size
+        says nothing about ringlb's own buffers: the test is then reported skipped, after everything
+        else it checks has passed."""
         assert self.lost is None, f"process {self.pid} went away while sampled: {self.lost}"
+        if os.environ.get("RINGLB_SANITIZER"):
+            import pytest  # only here: the benchmark uses this module without pytest
+            pytest.skip(f"memory bound not measurable under {os.environ['RINGLB_SANITIZER']} sanitizer "
+                        f"(rose {self.growth / MiB:.1f} MiB); the transfer itself was checked")
         assert self.growth <= limit_bytes, (
             f"VmRSS of {self.pid} rose by {self.growth / MiB:.1f} MiB (from {self.baseline / MiB:.1f} to "
             f"{self.peak / MiB:.1f} MiB over {self.samples} samples), more than {limit_bytes / MiB:.1f} MiB")

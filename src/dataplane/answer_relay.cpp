@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "net/body_mode.hpp"
 #include "net/edge_read.hpp"
 
 namespace ringlb::balancer {
@@ -78,6 +79,9 @@ asio::awaitable<bool> pump(net::WorkerContext& worker, AnswerStream& stream,
         head = {};
         if (done) {
             co_return true;
+        }
+        if (connection.buffer.size() >= net::kMaxUnparsed) {
+            co_return false;  // a chunk's size line or trailers without end
         }
         tracked.busy_for(idle_timeout);
         // At once, not after an event: the replica's FIN may sit behind the bytes read last.

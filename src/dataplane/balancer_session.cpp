@@ -2,6 +2,8 @@
 
 #include "common/json_reply.hpp"
 #include "net/keep_alive_session.hpp"
+#include "net/request_body.hpp"
+#include "net/request_reader.hpp"
 
 namespace ringlb::balancer {
 
@@ -17,6 +19,26 @@ net::Response not_here(std::string_view path, ListenerRole role) {
                                   : "' is served on the admin address only";
     return {http::status::not_found,
             net::json_reply("<Error> '" + std::string(path) + where, false)};
+}
+
+// The admin API reads its payload whole: a body that streams (chunked, or larger than what is
+// read with the head) is gathered here, up to one byte past `limit` so that the admin API's own
+// 413 answers a larger one (the rest stays unread, and the connection closes after the answer).
+// On a failed read, the answer for it.
+asio::awaitable<std::optional<net::Response>> gather_body(net::RequestHead& request,
+                                                          std::uint64_t limit) {
+    net::PendingBody& pending = *request.pending_body;
+    std::string whole = std::move(pending.piece());
+    pending.took_piece();
+    while (!pending.done() && whole.size() <= limit) {
+        if (const auto ec = co_await pending.read_more()) {
+            co_return net::read_failure_answer(ec);
+        }
+        whole += pending.piece();
+        pending.took_piece();
+    }
+    request.body = std::move(whole);
+    co_return std::nullopt;
 }
 
 // Answers one request that was read whole: ringlb's own endpoints here, everything else through
@@ -43,12 +65,23 @@ class ClientAnswer {
         const std::string_view path = request.path();
         const bool admin_path = AdminApi::is_admin_path(path);
         const bool head = request.method == http::verb::head;
+        // An answer from here leaves a streamed body it does not read: the connection then closes.
+        const bool body_left = request.pending_body != nullptr;
         if (admin_path && role_ != ListenerRole::proxy_only) {
+            if (body_left) {
+                if (auto failed =
+                        co_await gather_body(request, plane_.options.admin.max_body_bytes)) {
+                    net::serialize(*failed, worker_.connections.http_date(), false, head, out);
+                    co_return false;
+                }
+                keep_alive = keep_alive && request.pending_body->done();
+            }
             const auto lease = state_.snapshots.acquire();
             const auto response = co_await plane_.admin.handle(request, *lease);
             // The date is read again: the ticker may have rewritten it during the wait.
             net::serialize(response, worker_.connections.http_date(), keep_alive, head, out);
         } else if (admin_path || role_ == ListenerRole::admin_only) {
+            keep_alive = keep_alive && !body_left;
             net::serialize(not_here(path, role_), date, keep_alive, head, out);
         } else {
             co_return co_await plane_.proxy.forward(worker_, state_, buffers_, request, connection_,

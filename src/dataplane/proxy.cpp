@@ -267,6 +267,9 @@ asio::awaitable<bool> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
             }
         }
     }
+    if (request.pending_body != nullptr && !request.pending_body->done()) {
+        keep_alive = false;  // the body's rest is unread: the session closes after this answer
+    }
     const auto outcome = last ? std::optional(last->result.outcome) : std::nullopt;
     if (stream && client_reply(outcome, buffers.answer.status) == ClientReply::replica_answer) {
         co_return co_await relay(worker, state, buffers, request, client, keep_alive,

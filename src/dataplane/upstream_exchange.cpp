@@ -195,13 +195,15 @@ asio::awaitable<std::optional<ExchangeResult>> send_body(UpstreamConnection& con
         }
         tracked.busy_for(timeout);
         auto [ec, written] = co_await asio::async_write(connection.socket, pieces, kUseTuple);
-        body.took_piece();
         if (ec) {
+            // The piece stays: when this replica never had any of the body, the next one may
+            // get it whole (after_failure's body_gone).
             if (auto cut = cut_by_ticker(tracked.entry())) {
                 co_return *cut;
             }
             co_return ExchangeResult{ExchangeOutcome::no_answer, ec};
         }
+        body.took_piece();
         if (body.done()) {
             co_return std::nullopt;
         }
@@ -287,8 +289,9 @@ struct Opened {
 };
 
 asio::awaitable<Opened> open(net::WorkerContext& worker, UpstreamPool& pool,
-                             const UpstreamTarget& target, const ProxyOptions& options) {
-    if (auto pooled = pool.take(target.uid, worker.connections.now())) {
+                             const UpstreamTarget& target, const ProxyOptions& options,
+                             bool fresh_only) {
+    if (auto pooled = fresh_only ? nullptr : pool.take(target.uid, worker.connections.now())) {
         co_return Opened{std::move(pooled), false, std::nullopt};
     }
     auto connected = co_await connect(worker, target.endpoint, options.connect_timeout);
@@ -332,7 +335,10 @@ asio::awaitable<void> exchange_all(net::WorkerContext& worker, UpstreamPool& poo
         ++next;
     };
     for (;;) {
-        auto opened = co_await open(worker, pool, target, options);
+        // A streamed body is read from the client once: it never goes out on a pooled connection
+        // that the replica may have closed meanwhile (which would send it again elsewhere).
+        const bool streams_body = requests.front()->body != nullptr;
+        auto opened = co_await open(worker, pool, target, options, streams_body);
         RunEnd end{opened.failure, opened.fresh, 0, false, timed_out_before};
         if (opened.connection) {
             auto run = co_await run_on(worker, *opened.connection, requests.subspan(next),

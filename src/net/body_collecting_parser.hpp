@@ -1,9 +1,12 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
 #include <boost/beast/http/basic_parser.hpp>
+
+#include "net/body_mode.hpp"
 
 namespace ringlb::net {
 
@@ -21,8 +24,10 @@ class BodyCollectingParser : public boost::beast::http::basic_parser<isRequest> 
   private:
     void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                            error_code& /*ec*/) final {
+        // Never more than a buffered body: a larger one streams through in pieces, and a length
+        // is only what the sender claims.
         if (content_length) {
-            body_.reserve(static_cast<std::size_t>(*content_length));
+            body_.reserve(static_cast<std::size_t>(std::min(*content_length, kMaxBufferedBody)));
         }
     }
     std::size_t on_body_impl(string_view body, error_code& /*ec*/) final {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 
@@ -17,6 +18,11 @@ enum class BodyMode {
 // The largest body read whole (a Content-Length at most this, or a message whose every byte is
 // already read). Above it a body streams.
 inline constexpr std::uint64_t kMaxBufferedBody = std::uint64_t{64} * 1024;
+
+// The most bytes of a streamed body read and not yet taken by the parser: a chunk's size line
+// with its extensions, or the trailers, cut short. Past it the stream fails instead of buffering
+// whatever a sender makes up (the parser sets no limit on those).
+inline constexpr std::size_t kMaxUnparsed = std::size_t{32} * 1024;
 
 // What is known of a message once its head is read.
 struct BodyShape {

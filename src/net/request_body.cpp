@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "net/body_mode.hpp"
 #include "net/edge_read.hpp"
 
 namespace ringlb::net {
@@ -26,6 +27,9 @@ asio::awaitable<error_code> PendingBody::read_more() {
     bool read_first = buffer_.size() == 0;
     while (!parser_.is_done() && head_.body.empty()) {
         if (read_first) {
+            if (buffer_.size() >= kMaxUnparsed) {
+                co_return error_code(http::error::bad_chunk_extension);
+            }
             tracked_.busy_for(limits_.request_timeout);
             auto [ec, n] =
                 co_await async_read_edge(socket_, buffer_.prepare(kBodyRead), ReadStart::try_first,

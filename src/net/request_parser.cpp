@@ -108,7 +108,9 @@ void RequestParser::on_field_impl(http::field name, string_view name_string, str
     // Expect is answered by the server that reads the request (read_request sends 100 Continue
     // when it starts to read the body), so the replica has nothing left to confirm.
     if (name == http::field::expect) {
-        head_.expects_continue = boost::beast::iequals(value, "100-continue");
+        // An HTTP/1.0 client cannot expect it (RFC 9110 §10.1.1).
+        head_.expects_continue =
+            head_.version >= 11 && boost::beast::iequals(value, "100-continue");
         return;
     }
     if (name == http::field::upgrade) {

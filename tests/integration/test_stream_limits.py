@@ -4,6 +4,7 @@ counts of streams and tunnels. Replicas: the aiohttp app of test_streaming.py.""
 
 import asyncio
 import socket
+import time
 
 import aiohttp
 import requests
@@ -92,3 +93,46 @@ def test_metrics_count_tunnels_and_their_bytes(start_balancer):
     assert metric(lb, "ringlb_tunnels_total") == 1
     assert metric(lb, "ringlb_tunnel_bytes_total") >= 200_000  # the message, there and back
     wait_until(lambda: metric(lb, "ringlb_tunnels") == 0, 5, what="the tunnel closed in /metrics")
+
+
+def test_an_endless_chunk_size_line_is_refused_not_buffered(start_balancer):
+    lb = start_balancer()
+    with socket.create_connection(("127.0.0.1", lb.port), timeout=10) as sock:
+        sock.sendall(b"POST /home HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;")
+        answer = b""
+        try:
+            for _ in range(64):  # 4 MiB of one chunk extension, far past what ringlb holds unparsed
+                sock.sendall(b"a" * 65536)
+        except OSError:
+            pass  # refused and closed while sending: the answer is still to be read
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+        except ConnectionResetError:
+            pass
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:200]
+    assert requests.get(lb.url("/home"), timeout=5).status_code == 200
+
+
+def test_an_http_1_0_client_gets_no_100_continue(start_balancer):
+    lb = start_balancer()
+    with socket.create_connection(("127.0.0.1", lb.port), timeout=10) as sock:
+        sock.sendall(b"POST /home HTTP/1.0\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n")
+        sock.settimeout(1)
+        try:
+            early = sock.recv(4096)
+        except socket.timeout:
+            early = b""
+    assert b"100 Continue" not in early, early
+
+
+def test_an_admin_payload_that_streams_is_read_whole(start_balancer):
+    lb = start_balancer(replicas=1)
+
+    def slow_payload():
+        yield b'{"n": 1, '
+        time.sleep(0.3)  # the rest comes after the head has been read
+        yield b'"hostnames": ["late"]}'
+    response = requests.post(lb.url("/add"), data=slow_payload(), timeout=30)
+    assert response.status_code == 200, response.text
+    assert "late" in response.json()["message"]["replicas"]

@@ -145,12 +145,14 @@ bench: build
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py $(BENCH_FLAGS)
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --replica nginx --threads 1 $(BENCH_FLAGS)
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/streams.py
 
 # The version CI runs through ctest: seconds in all, checks that every contender answers.
 bench-quick: build
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --quick
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --quick --replica nginx
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py --quick
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/streams.py --quick
 
 # ---------------------------------------------------------------------------------------------
 # Sanitizers and fuzzing (docs/operations.md). test-sanitizers: the unit and integration tests

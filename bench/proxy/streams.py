@@ -13,6 +13,7 @@ streams_nginx.conf.in); HAProxy streams by itself. --quick: small sizes, checks 
 import argparse
 import asyncio
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -48,7 +49,8 @@ def download_mib_s(port, size, framing):
 async def slow_transfers(port, pids, count, size):
     """Starts `count` downloads that read 64 KiB every 50 ms; the RSS growth per transfer while all run."""
     before = rss_kib(pids)
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600)) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=600),
+                                     connector=aiohttp.TCPConnector(limit=0)) as session:
         started = asyncio.Event()
         responses = []
 
@@ -73,7 +75,7 @@ async def slow_transfers(port, pids, count, size):
 async def websockets(port, pids, count, echo_seconds):
     """(KiB per idle tunnel, echo round trips per second over one tunnel)."""
     before = rss_kib(pids)
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
         sockets = []
         try:
             for i in range(count):
@@ -101,6 +103,7 @@ def children(pid):
 
 def measure(port, pids, args):
     size = int(args.gib * 1024 * MiB)
+    download_mib_s(port, MiB, "length")  # the replica's and the proxy's first answer, not measured
     return {
         "download MiB/s (length)": download_mib_s(port, size, "length"),
         "download MiB/s (chunked)": download_mib_s(port, size, "chunked"),
@@ -127,9 +130,12 @@ def main():
     args = parser.parse_args()
     if args.quick:
         args.gib, args.transfers, args.websockets, args.echo_seconds = 1 / 64, 4, 20, 0.5
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))
     port = benchlib.free_port()
     ringlb, addresses = compare.start_ringlb(1, port, extra_args=["--replica-command", REPLICA,
-                                                                   "--max-connections", "20000"])
+                                                                   "--max-connections", "8000"],
+                                          ready_timeout=60)
     results = {}
     try:
         results["ringlb"] = measure(port, [ringlb.proc.pid], args)
@@ -138,7 +144,7 @@ def main():
             time.sleep(0.2)
             results["nginx"] = measure(nginx_port, [nginx.proc.pid, *children(nginx.proc.pid)], args)
         haproxy_port = benchlib.free_port()
-        with compare.start_haproxy(haproxy_port, addresses, 1, maxconn=20000) as haproxy:
+        with compare.start_haproxy(haproxy_port, addresses, 1, maxconn=8000) as haproxy:
             results["haproxy"] = measure(haproxy_port, [haproxy.proc.pid], args)
     finally:
         ringlb.stop()

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <memory>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -18,7 +19,7 @@ using boost::system::error_code;
 namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-// Each direction's buffer, in its coroutine frame: what an open tunnel holds.
+// Each direction's buffer while bytes pass.
 constexpr std::size_t kTunnelRead = std::size_t{8} * 1024;
 
 std::atomic<std::uint64_t> g_open{0};
@@ -41,15 +42,22 @@ struct Ends {
 // of one direction ends the tunnel (the other is cancelled), as WebSocket and most upgraded
 // protocols close both ways together.
 asio::awaitable<void> pass(tcp::socket& from, tcp::socket& to, Ends& ends) {
-    std::array<char, kTunnelRead> buffer;  // NOLINT(cppcoreguidelines-pro-type-member-init)
     for (;;) {
-        auto [ec, n] = co_await from.async_read_some(asio::buffer(buffer), kUseTuple);
+        // The buffer exists only while bytes are passing: an idle tunnel (most WebSockets, most
+        // of the time) holds none, only its coroutine frames.
+        auto [wait_ec] = co_await from.async_wait(tcp::socket::wait_read, kUseTuple);
+        if (wait_ec) {
+            co_return;
+        }
+        const auto buffer = std::make_unique_for_overwrite<char[]>(kTunnelRead);
+        auto [ec, n] =
+            co_await from.async_read_some(asio::buffer(buffer.get(), kTunnelRead), kUseTuple);
         if (ec) {
             co_return;
         }
         ends.active();
         auto [write_ec, written] =
-            co_await asio::async_write(to, asio::buffer(buffer.data(), n), kUseTuple);
+            co_await asio::async_write(to, asio::buffer(buffer.get(), n), kUseTuple);
         if (write_ec) {
             co_return;
         }
@@ -92,6 +100,7 @@ asio::awaitable<void> tunnel(net::WorkerContext& worker, net::Connection& client
     const std::array<asio::const_buffer, 2> first = {asio::buffer(head), replica.buffer.data()};
     auto [ec, written] = co_await asio::async_write(client.socket, first, kUseTuple);
     replica.buffer.consume(replica.buffer.size());
+    replica.buffer.shrink_to_fit();  // the tunnel reads with buffers of its own
     if (ec) {
         co_return;
     }
@@ -103,6 +112,7 @@ asio::awaitable<void> tunnel(net::WorkerContext& worker, net::Connection& client
             co_return;
         }
     }
+    client_unread.shrink_to_fit();
     co_await (pass(client.socket, replica.socket, ends) ||
               pass(replica.socket, client.socket, ends));
     error_code ignored;

@@ -12,4 +12,10 @@ BodyMode body_mode(const BodyShape& shape) {
     return BodyMode::stream;
 }
 
+BodyMode request_body_mode(const std::optional<std::uint64_t>& content_length,
+                           std::uint64_t received) {
+    const std::uint64_t known = content_length ? *content_length : received;
+    return known > kMaxBufferedBody ? BodyMode::stream : BodyMode::buffered;
+}
+
 }  // namespace ringlb::net

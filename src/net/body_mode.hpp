@@ -30,7 +30,15 @@ struct BodyShape {
     std::optional<std::uint64_t> content_length;  // absent: chunked, or ended by the close
 };
 
-// A body streams unless the message is complete already or its length says it is small.
+// An answer's body streams unless the message is complete already or its length says it is small:
+// an answer without a length (an event stream, say) streams from its first byte.
 BodyMode body_mode(const BodyShape& shape);
+
+// A request body streams when its length says it is large, or, without a length (chunked), once
+// more than kMaxBufferedBody of it has arrived: a small chunked body is gathered and goes to the
+// replica with a Content-Length, since some servers (Flask's development server among them) do not
+// read chunked request bodies. `received`: the body's bytes read so far.
+BodyMode request_body_mode(const std::optional<std::uint64_t>& content_length,
+                           std::uint64_t received);
 
 }  // namespace ringlb::net

@@ -73,6 +73,8 @@ class RequestParser final : public BodyCollectingParser<true> {
     void field_limit(std::uint32_t limit) { field_limit_ = limit; }
 
     bool expects_continue() const { return head_.expects_continue; }
+    // The bytes of the body read so far (while it is read whole: its size).
+    std::uint64_t body_read() const { return head_.body.size(); }
     // Once the head is read: the body's Content-Length, none when it is chunked.
     std::optional<std::uint64_t> body_length() const {
         const auto length = content_length();

@@ -69,13 +69,18 @@ asio::awaitable<error_code> read_request(asio::ip::tcp::socket& socket,
             if (parser.is_done()) {
                 co_return error_code{};
             }
+            if (parser.is_header_done() && buffer.size() > kMaxUnparsed) {
+                // Bytes of the body the parser cannot take (a chunk line without end) are not
+                // held without limit.
+                co_return error_code(http::error::bad_chunk_extension);
+            }
             if (parser.is_header_done() && !continued && parser.expects_continue()) {
                 // The client waits for this before it sends the body (RFC 9110 §10.1.1).
                 unsent += "HTTP/1.1 100 Continue\r\n\r\n";
                 continued = true;
             }
             if (parser.is_header_done() && limits.stream_bodies &&
-                body_mode({false, parser.body_length()}) == BodyMode::stream) {
+                request_body_mode(parser.body_length(), parser.body_read()) == BodyMode::stream) {
                 co_return co_await write_unsent(socket, unsent);  // the answer reads the body
             }
         }

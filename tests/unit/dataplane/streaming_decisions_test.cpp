@@ -30,6 +30,26 @@ TEST(BodyModeTest, FollowsTheTable) {
     }
 }
 
+TEST(RequestBodyModeTest, GathersASmallChunkedBodyAndStreamsTheRest) {
+    struct Row {
+        std::string name;
+        std::optional<std::uint64_t> length;
+        std::uint64_t received;
+        net::BodyMode expected;
+    };
+    const std::vector<Row> rows = {
+        {"small length", 100, 0, net::BodyMode::buffered},
+        {"length at the limit", net::kMaxBufferedBody, 0, net::BodyMode::buffered},
+        {"large length, nothing read", net::kMaxBufferedBody + 1, 0, net::BodyMode::stream},
+        {"chunked, nothing read", std::nullopt, 0, net::BodyMode::buffered},
+        {"chunked, at the limit", std::nullopt, net::kMaxBufferedBody, net::BodyMode::buffered},
+        {"chunked, past the limit", std::nullopt, net::kMaxBufferedBody + 1, net::BodyMode::stream},
+    };
+    for (const auto& row : rows) {
+        EXPECT_EQ(net::request_body_mode(row.length, row.received), row.expected) << row.name;
+    }
+}
+
 TEST(ClientFramingTest, FollowsTheTable) {
     struct Row {
         std::string name;

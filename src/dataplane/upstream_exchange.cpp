@@ -1,8 +1,6 @@
 #include "dataplane/upstream_exchange.hpp"
 
-#include <array>
 #include <atomic>
-#include <charconv>
 #include <optional>
 #include <vector>
 
@@ -12,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "dataplane/upstream_body.hpp"
 #include "dataplane/upstream_decision.hpp"
 #include "net/body_mode.hpp"
 #include "net/check.hpp"
@@ -58,17 +57,6 @@ struct AttemptResult {
 std::optional<std::uint64_t> content_length_of(const net::ResponseParser& parser) {
     const auto length = parser.content_length();
     return length ? std::optional(*length) : std::nullopt;
-}
-
-// How the ticker ended a wait it cancelled: its deadline passed, or the replica was marked down.
-std::optional<ExchangeResult> cut_by_ticker(const net::ConnectionSet::Entry& entry) {
-    if (entry.timed_out) {
-        return ExchangeResult{ExchangeOutcome::timed_out, asio::error::timed_out};
-    }
-    if (entry.cut) {
-        return ExchangeResult{ExchangeOutcome::replica_down, asio::error::operation_aborted};
-    }
-    return std::nullopt;
 }
 
 // One connection's state while answers are read from it.
@@ -162,55 +150,6 @@ asio::awaitable<AttemptResult> read_answer(Reading& reading, bool head_request,
         const bool interim = answer.status >= 100 && answer.status < 200 && answer.status != 101;
         if (attempt.result.outcome != ExchangeOutcome::answered || !interim) {
             co_return attempt;
-        }
-    }
-}
-
-// Sends a streamed request body to the replica, piece by piece as the client sends it, framed
-// as the head said (its Content-Length, else chunked); each piece is read only once the previous
-// one is written, so a slow replica slows the client, not ringlb's memory. The answer's time
-// limit starts again after each piece. On failure, how the exchange ended.
-asio::awaitable<std::optional<ExchangeResult>> send_body(UpstreamConnection& connection,
-                                                         net::PendingBody& body,
-                                                         net::TrackedConnection& tracked,
-                                                         Millis timeout) {
-    const bool chunked = !body.content_length().has_value();
-    std::array<char, 24> size_line{};
-    for (;;) {
-        std::array<asio::const_buffer, 4> pieces{};
-        std::string& piece = body.piece();
-        if (!piece.empty()) {
-            if (chunked) {
-                auto [end, to_chars_ec] = std::to_chars(
-                    size_line.data(), size_line.data() + size_line.size() - 2, piece.size(), 16);
-                *end++ = '\r';
-                *end++ = '\n';
-                pieces[0] = asio::buffer(size_line.data(), end - size_line.data());
-                pieces[2] = asio::buffer("\r\n", 2);
-            }
-            pieces[1] = asio::buffer(piece);
-        }
-        if (chunked && body.done()) {
-            pieces[3] = asio::buffer("0\r\n\r\n", 5);
-        }
-        tracked.busy_for(timeout);
-        auto [ec, written] = co_await asio::async_write(connection.socket, pieces, kUseTuple);
-        if (ec) {
-            // The piece stays: when this replica never had any of the body, the next one may
-            // get it whole (after_failure's body_gone).
-            if (auto cut = cut_by_ticker(tracked.entry())) {
-                co_return *cut;
-            }
-            co_return ExchangeResult{ExchangeOutcome::no_answer, ec};
-        }
-        body.took_piece();
-        if (body.done()) {
-            co_return std::nullopt;
-        }
-        // The replica waits on the client meanwhile: its deadline covers the client's too.
-        tracked.busy_for(timeout + body.read_limit());
-        if (auto client_ec = co_await body.read_more()) {
-            co_return ExchangeResult{ExchangeOutcome::client_failed, client_ec};
         }
     }
 }

@@ -1,7 +1,6 @@
 #include "dataplane/answer_relay.hpp"
 
 #include <array>
-#include <charconv>
 #include <string_view>
 
 #include <boost/asio/as_tuple.hpp>
@@ -11,6 +10,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include "net/body_mode.hpp"
+#include "net/chunk_line.hpp"
 #include "net/edge_read.hpp"
 
 namespace ringlb::balancer {
@@ -34,18 +34,14 @@ std::atomic<std::uint64_t> g_cut{0};
 asio::awaitable<bool> write_piece(net::Connection& client, ClientFraming framing,
                                   std::string_view head, std::string& body, bool last,
                                   Millis idle_timeout) {
-    std::array<char, 24> size_line{};
+    net::ChunkLine size_line{};
     std::array<asio::const_buffer, 5> pieces{};
     std::size_t count = 0;
     if (!head.empty()) {
         pieces[count++] = asio::buffer(head);
     }
     if (!body.empty() && framing == ClientFraming::chunked) {
-        auto [end, ec] = std::to_chars(size_line.data(), size_line.data() + size_line.size() - 2,
-                                       body.size(), 16);
-        *end++ = '\r';
-        *end++ = '\n';
-        pieces[count++] = asio::buffer(size_line.data(), end - size_line.data());
+        pieces[count++] = asio::buffer(net::chunk_size_line(body.size(), size_line));
         pieces[count++] = asio::buffer(body);
         pieces[count++] = asio::buffer("\r\n", 2);
     } else if (!body.empty()) {

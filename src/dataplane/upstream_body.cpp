@@ -1,13 +1,14 @@
 #include "dataplane/upstream_body.hpp"
 
 #include <array>
-#include <charconv>
 #include <string>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include "net/chunk_line.hpp"
 
 namespace ringlb::balancer {
 
@@ -32,17 +33,13 @@ asio::awaitable<std::optional<ExchangeResult>> send_body(UpstreamConnection& con
                                                          net::TrackedConnection& tracked,
                                                          Millis timeout) {
     const bool chunked = !body.content_length().has_value();
-    std::array<char, 24> size_line{};
+    net::ChunkLine size_line{};
     for (;;) {
         std::array<asio::const_buffer, 4> pieces{};
         std::string& piece = body.piece();
         if (!piece.empty()) {
             if (chunked) {
-                auto [end, to_chars_ec] = std::to_chars(
-                    size_line.data(), size_line.data() + size_line.size() - 2, piece.size(), 16);
-                *end++ = '\r';
-                *end++ = '\n';
-                pieces[0] = asio::buffer(size_line.data(), end - size_line.data());
+                pieces[0] = asio::buffer(net::chunk_size_line(piece.size(), size_line));
                 pieces[2] = asio::buffer("\r\n", 2);
             }
             pieces[1] = asio::buffer(piece);

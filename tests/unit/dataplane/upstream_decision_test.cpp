@@ -64,14 +64,16 @@ TEST(NextStepTest, FollowsTheTable) {
     }
 }
 
+// One row of after_failure's table: an outcome, whether the method is idempotent, and the rule.
+struct AfterFailureRow {
+    Outcome outcome;
+    bool idempotent;
+    bool mark_down;
+    bool try_next;
+};
+
 TEST(AfterFailureTest, FollowsTheTable) {
-    struct Row {
-        Outcome outcome;
-        bool idempotent;
-        bool mark_down;
-        bool try_next;
-    };
-    const std::vector<Row> rows = {
+    const std::vector<AfterFailureRow> rows = {
         {Outcome::unreachable, false, true, true},
         {Outcome::unreachable, true, true, true},
         {Outcome::no_answer, true, true, true},
@@ -103,13 +105,7 @@ TEST(AfterFailureTest, FollowsTheTable) {
 // A request whose body streams and was partly sent cannot be sent whole again: only a replica
 // that was never reached hands it to the next one.
 TEST(AfterFailureTest, AStreamedBodyThatWasSentGoesNowhereElse) {
-    struct Row {
-        Outcome outcome;
-        bool idempotent;
-        bool mark_down;
-        bool try_next;
-    };
-    const std::vector<Row> rows = {
+    const std::vector<AfterFailureRow> rows = {
         {Outcome::unreachable, false, true, true},    {Outcome::unreachable, true, true, true},
         {Outcome::no_answer, true, true, false},      {Outcome::broken_answer, true, false, false},
         {Outcome::replica_down, true, false, false},  {Outcome::timed_out, true, false, false},

@@ -176,7 +176,7 @@ fuzz: bootstrap
 		-DRINGLB_FUZZ=ON -DRINGLB_TESTS=OFF -DRINGLB_BENCH=OFF -DRINGLB_SANITIZE=address,undefined \
 		-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link -DRINGLB_FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		> build-fuzz.configure.log || (cat build-fuzz.configure.log; exit 1)
-	@cmake --build build-fuzz -j $(JOBS) --target admin_request_fuzzer request_path_fuzzer
+	@cmake --build build-fuzz -j $(JOBS) --target admin_request_fuzzer request_path_fuzzer response_fuzzer
 	@ctest --test-dir build-fuzz --output-on-failure -R '^fuzz\.'
 
 # ---------------------------------------------------------------------------------------------

@@ -26,7 +26,9 @@
 #include "controlplane/routing_snapshot.hpp"
 #include "controlplane/state_file.hpp"
 #include "dataplane/balancer_session.hpp"
+#include "dataplane/splice_relay.hpp"
 #include "dataplane/tunnel.hpp"
+#include "dataplane/upstream_batcher.hpp"
 #include "dataplane/upstream_exchange.hpp"
 #include "dataplane/upstream_pool.hpp"
 #include "drivers/docker/docker_driver.hpp"
@@ -162,6 +164,7 @@ balancer::BalancerOptions fit_descriptors(balancer::BalancerOptions options) {
                                               {"reserved", plan.reserved}});
         options.front.max_connections = plan.max_connections;
     }
+    balancer::set_pipe_budget(plan.pipes);
     return options;
 }
 
@@ -241,6 +244,9 @@ balancer::ProcessMetrics process_metrics(const app::Listeners& listeners,
     m.log_lines_lost = log::lost_lines();
     m.streamed_answers = balancer::streamed_answers();
     m.streams_cut = balancer::streams_cut();
+    m.batched_requests = balancer::batched_requests();
+    m.spliced_bytes = balancer::spliced_bytes();
+    m.pipes_open = balancer::pipes_open();
     m.tunnels_open = balancer::tunnels_open();
     m.tunnels_total = balancer::tunnels_total();
     m.tunnel_bytes = balancer::tunnel_bytes();

@@ -189,6 +189,12 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
         ->envname("RINGLB_UPSTREAM_BATCH")
         ->check(CLI::Range(1U, 256U))
         ->capture_default_str();
+    net::add_duration_option(app, "--upstream-batch-quick", o.proxy.upstream_batch_quick,
+                             "A request joins a batch only when its route (method and path) on "
+                             "that replica answered each of its last 32 requests within this; "
+                             "others go alone, so quick requests never wait behind slow ones. "
+                             "0ms: nothing is batched",
+                             "RINGLB_UPSTREAM_BATCH_QUICK");
     app.add_option("--max-response-bytes", o.proxy.max_response_bytes,
                    "Largest answer body passed on; 0 for no limit (bodies stream, in fixed "
                    "buffers, whatever their size)")

@@ -33,6 +33,8 @@ struct ProxyOptions {
     std::uint64_t max_response_bytes = 0;    // a cap on an answer's body; 0: none
     std::size_t max_idle_per_replica = 128;  // kept-alive connections per replica per worker
     std::size_t upstream_batch = 16;  // most requests sent together on one replica connection
+    // A route answering within this, every time lately, may be batched (dataplane/route_speed.hpp).
+    Millis upstream_batch_quick{2};
 };
 
 struct ReplicaOptions {

@@ -1,6 +1,16 @@
 #include "config/descriptor_budget.hpp"
 
+#include <algorithm>
+
 namespace ringlb::balancer {
+
+namespace {
+
+std::size_t pipes_for(std::uint64_t spare_descriptors) {
+    return static_cast<std::size_t>(std::min<std::uint64_t>(kMaxPipes, spare_descriptors / 2));
+}
+
+}  // namespace
 
 DescriptorPlan plan_descriptors(std::uint64_t limit, const DescriptorNeeds& needs) {
     DescriptorPlan plan;
@@ -14,7 +24,14 @@ DescriptorPlan plan_descriptors(std::uint64_t limit, const DescriptorNeeds& need
         return plan;
     }
     const std::uint64_t fits = (limit - plan.reserved) / kDescriptorsPerConnection;
-    if (needs.max_connections == 0 || needs.max_connections <= fits) {
+    if (needs.max_connections == 0) {
+        // No limit on connections: a quarter of what is left may be pipes.
+        plan.pipes = pipes_for((limit - plan.reserved) / 4);
+        return plan;
+    }
+    if (needs.max_connections <= fits) {
+        plan.pipes =
+            pipes_for(limit - plan.reserved - needs.max_connections * kDescriptorsPerConnection);
         return plan;
     }
     if (needs.max_connections_given) {
@@ -25,7 +42,10 @@ DescriptorPlan plan_descriptors(std::uint64_t limit, const DescriptorNeeds& need
             " or raise the limit";
         return plan;
     }
-    plan.max_connections = static_cast<std::size_t>(fits);
+    // Lowered by ringlb: an eighth of the room goes to pipes, the rest to connections.
+    plan.pipes = pipes_for((limit - plan.reserved) / 8);
+    plan.max_connections = static_cast<std::size_t>((limit - plan.reserved - plan.pipes * 2) /
+                                                    kDescriptorsPerConnection);
     plan.lowered = true;
     return plan;
 }

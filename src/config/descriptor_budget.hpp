@@ -29,16 +29,22 @@ inline constexpr std::size_t kReservedBase = 64;
 inline constexpr std::size_t kReservedPerWorker = 8;
 inline constexpr std::size_t kReservedPerReplica = 4;
 inline constexpr std::size_t kDescriptorsPerConnection = 2;
+// A long answer body is moved from the replica to the client through a pipe (two descriptors)
+// when descriptors are left over once every connection has its two, or, when ringlb lowers
+// --max-connections to fit, from an eighth of the room it keeps for them: at most this many.
+inline constexpr std::size_t kMaxPipes = 1024;
 
 struct DescriptorPlan {
     std::size_t max_connections = 0;   // what to run with
     std::size_t reserved = 0;          // descriptors kept for everything but connections
     bool lowered = false;              // max_connections was lowered to fit (log it)
+    std::size_t pipes = 0;             // pipes the data plane may hold (2 descriptors each)
     std::optional<std::string> error;  // cannot run: one line to show, naming the flag
 };
 
 // With a --max-connections that does not fit `limit`: refused when it was given, else lowered to
-// what fits. A limit too small for the reserve alone is refused either way.
+// what fits beside an eighth of the room kept for pipes. A limit too small for the reserve alone
+// is refused either way.
 DescriptorPlan plan_descriptors(std::uint64_t limit, const DescriptorNeeds& needs);
 
 }  // namespace ringlb::balancer

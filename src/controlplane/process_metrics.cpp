@@ -56,6 +56,17 @@ std::string render_process_metrics(const ProcessMetrics& m) {
            "Streamed answers cut before their end: the replica or the client failed or was quiet "
            "past --stream-idle-timeout. The client connection is closed.",
            line("ringlb_streams_cut_total", m.streams_cut));
+    metric(out, "ringlb_batched_requests_total", "counter",
+           "Requests sent to a replica pipelined with others on one connection (quick routes "
+           "only, --upstream-batch-quick).",
+           line("ringlb_batched_requests_total", m.batched_requests));
+    metric(out, "ringlb_spliced_bytes_total", "counter",
+           "Body bytes of streamed answers moved from the replica to the client through a pipe "
+           "(splice), without entering ringlb's memory.",
+           line("ringlb_spliced_bytes_total", m.spliced_bytes));
+    metric(out, "ringlb_pipes", "gauge",
+           "Pipes held for splicing answer bodies (two descriptors each), idle ones included.",
+           line("ringlb_pipes", m.pipes_open));
     metric(out, "ringlb_tunnels", "gauge",
            "Upgraded connections (WebSockets) passing bytes between a client and a replica now.",
            line("ringlb_tunnels", m.tunnels_open));

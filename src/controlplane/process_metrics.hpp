@@ -22,6 +22,9 @@ struct ProcessMetrics {
     std::uint64_t log_lines_lost = 0;          // stderr's reader took them not
     std::uint64_t streamed_answers = 0;        // answers relayed piece by piece (net::body_mode)
     std::uint64_t streams_cut = 0;             // of those, cut before their end
+    std::uint64_t batched_requests = 0;        // sent pipelined with others (upstream_batcher)
+    std::uint64_t spliced_bytes = 0;           // body bytes moved through pipes (splice(2))
+    std::size_t pipes_open = 0;                // pipes held for that now, idle ones included
     std::uint64_t tunnels_open = 0;            // upgraded connections (WebSockets) open now
     std::uint64_t tunnels_total = 0;           // since start
     std::uint64_t tunnel_bytes = 0;            // passed through tunnels, both ways

@@ -9,6 +9,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 
+#include "dataplane/splice_relay.hpp"
 #include "net/body_mode.hpp"
 #include "net/chunk_line.hpp"
 #include "net/edge_read.hpp"
@@ -75,6 +76,17 @@ asio::awaitable<bool> pump(net::WorkerContext& worker, AnswerStream& stream,
         head = {};
         if (done) {
             co_return true;
+        }
+        const auto remaining = parser.content_length_remaining();
+        if (splice_fits(framing, remaining ? std::optional{*remaining} : std::nullopt,
+                        connection.buffer.size())) {
+            answer.body = std::string{};  // the piece read with the head is written: let it go
+            connection.buffer.shrink_to_fit();
+            const SpliceEnd end =
+                co_await splice_body(connection.socket, tracked, client, *remaining, idle_timeout);
+            if (end != SpliceEnd::no_pipe) {
+                co_return end == SpliceEnd::whole;
+            }
         }
         if (connection.buffer.size() >= net::kMaxUnparsed) {
             co_return false;  // a chunk's size line or trailers without end

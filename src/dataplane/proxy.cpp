@@ -187,7 +187,7 @@ bool is_idempotent(http::verb method) {
 
 asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker, ProxyWorker& state,
                                                      Backend& backend, UpstreamRequest& upstream,
-                                                     bool batch) const {
+                                                     bool batch, std::uint64_t route) const {
     const bool bounded = options_.hash.bounded_load.epsilon.has_value();
     const auto started = std::chrono::steady_clock::now();
     if (bounded) {
@@ -204,14 +204,17 @@ asio::awaitable<ExchangeResult> Proxy::exchange_with(net::WorkerContext& worker,
         backend.in_flight().fetch_sub(1, std::memory_order_relaxed);
     }
     ReplicaCounters& counters = backend.counters(worker.index);
+    const Micros quick = options_.proxy.upstream_batch_quick;
     if (upstream.result().outcome == ExchangeOutcome::answered) {
-        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-            std::chrono::steady_clock::now() - started);
+        const auto micros =
+            std::chrono::duration_cast<Micros>(std::chrono::steady_clock::now() - started);
         counters.observe(static_cast<std::uint64_t>(micros.count()));
+        state.route_speeds.observe(backend.uid(), route, micros, quick);
     } else if (upstream.result().outcome == ExchangeOutcome::local_failure) {
         count_upstream_local_failure();
     } else if (upstream.result().outcome != ExchangeOutcome::client_failed) {
         counters.failures.add(1);
+        state.route_speeds.observe(backend.uid(), route, std::nullopt, quick);
     }
     co_return upstream.result();
 }
@@ -236,8 +239,6 @@ asio::awaitable<bool> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
             request.path(), client_ip, state.rng);
         build_upstream_request(request, client_ip, buffers.upstream_request);
         const bool idempotent = is_idempotent(request.method);
-        // A streamed body is read from the client once, by one exchange: never batched.
-        const bool batch = idempotent && request.pending_body == nullptr && request.upgrade.empty();
         const std::size_t attempts =
             std::min<std::size_t>(options_.proxy.failover_attempts, kMaxFailoverAttempts);
         Tried tried;
@@ -250,8 +251,12 @@ asio::awaitable<bool> Proxy::forward(net::WorkerContext& worker, ProxyWorker& st
             Backend& backend = *snapshot.backends[*member];
             UpstreamRequest upstream(buffers.upstream_request, head_request, buffers.answer);
             upstream.body = request.pending_body;
+            const std::uint64_t route =
+                RouteSpeeds::route_key(backend.uid(), request.method, request.path());
+            const bool batch = may_batch({idempotent, request.pending_body != nullptr,
+                                          !request.upgrade.empty(), state.route_speeds.get(route)});
             const ExchangeResult result =
-                co_await exchange_with(worker, state, backend, upstream, batch);
+                co_await exchange_with(worker, state, backend, upstream, batch, route);
             last.emplace(LastTry{backend, result});
             if (last->result.outcome == ExchangeOutcome::answered) {
                 stream = std::move(upstream.stream);

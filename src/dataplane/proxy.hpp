@@ -15,6 +15,7 @@
 #include "config/balancer_options.hpp"
 #include "controlplane/routing_snapshot.hpp"
 #include "dataplane/answer_relay.hpp"
+#include "dataplane/route_speed.hpp"
 #include "dataplane/upstream_batcher.hpp"
 #include "dataplane/upstream_pool.hpp"
 #include "net/request_parser.hpp"
@@ -51,6 +52,7 @@ class ProxyWorker {
     UpstreamPool pool;
     std::mt19937_64 rng;
     std::optional<std::uint64_t> pooled_version;  // the snapshot version `pool` was last pruned for
+    RouteSpeeds route_speeds;                     // which routes may be batched, per replica
 
   private:
     const ProxyOptions& options_;
@@ -97,11 +99,11 @@ class Proxy {
 
   private:
     // Sends `upstream` to `backend` (in a batch when `batch`: it may be sent again and has no
-    // streamed body) and counts the result.
+    // streamed body), counts the result and notes how quickly `route` answered.
     boost::asio::awaitable<ExchangeResult> exchange_with(net::WorkerContext& worker,
                                                          ProxyWorker& state, Backend& backend,
-                                                         UpstreamRequest& upstream,
-                                                         bool batch) const;
+                                                         UpstreamRequest& upstream, bool batch,
+                                                         std::uint64_t route) const;
 
     // Writes a streamed answer's head and then its body to the client; whether the client
     // connection may stay open.

@@ -1,6 +1,7 @@
 #include "dataplane/upstream_batcher.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
@@ -11,6 +12,16 @@
 namespace ringlb::balancer {
 
 namespace asio = boost::asio;
+
+namespace {
+
+std::atomic<std::uint64_t> g_batched{0};
+
+}  // namespace
+
+std::uint64_t batched_requests() {
+    return g_batched.load(std::memory_order_relaxed);
+}
 
 asio::awaitable<void> UpstreamBatcher::exchange(UpstreamTarget target, UpstreamRequest& request) {
     net::Parking parked;
@@ -65,6 +76,9 @@ void UpstreamBatcher::send_all() {
 }
 
 void UpstreamBatcher::send(Batch batch) {
+    if (batch.requests.size() > 1) {
+        g_batched.fetch_add(batch.requests.size(), std::memory_order_relaxed);
+    }
     asio::co_spawn(worker_.io, deliver(worker_, pool_, options_, std::move(batch)),
                    net::AbortOnThrow{"an upstream batch"});
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -76,5 +77,9 @@ class UpstreamBatcher {
     std::vector<Batch> open_;  // at most one per replica
     bool send_posted_ = false;
 };
+
+// Requests that went out in a batch with others, over all workers, since start; for /metrics.
+// Any thread.
+std::uint64_t batched_requests();
 
 }  // namespace ringlb::balancer

@@ -71,8 +71,9 @@ def assert_replicas_untouched(lb, names_before):
 def test_a_default_max_connections_that_does_not_fit_is_lowered_and_the_rest_get_503():
     lb = start_limited(256)
     try:
-        # 64 + 8 x 2 workers + 4 x 10 replicas reserved: (256 - 120) / 2 = 68 connections.
-        assert "event=max_connections_lowered from=10000 to=68" in lb.stderr()
+        # 64 + 8 x 2 workers + 4 x 10 replicas reserved, an eighth of the rest for pipes
+        # ((256 - 120) / 8 / 2 = 8 pipes): (256 - 120 - 16) / 2 = 60 connections.
+        assert "event=max_connections_lowered from=10000 to=60" in lb.stderr()
         names = requests.get(lb.url("/rep"), timeout=5).json()["message"]["replicas"]
         held = flood(lb.port, 2 * 68)
         try:

@@ -5,7 +5,8 @@ Like echo_aiohttp.py it serves /heartbeat and the assignment's /home on HOST:POR
 Every other answer carries X-Server-Id. The bodies follow the pattern of tests/integration/
 streams.py, so a client checks any size without either side holding it:
 
-  GET  /download?bytes=N&framing=length|chunked   N bytes in 64 KiB writes
+  GET  /download?bytes=N&framing=length|chunked   N bytes in 64 KiB writes; with &cut_after=C the
+                                                   connection is closed after C of them
   POST /upload                                     {"bytes": n, "sha256": "..."} of the body read
   GET  /events?count=K&interval=S                  text/event-stream, "data: <i>" every S seconds
   GET  /ws                                         WebSocket echo of text and binary messages
@@ -55,11 +56,17 @@ async def download(request):
         response.content_length = total
     else:
         response.enable_chunked_encoding()
+    cut_after = int_query(request, "cut_after", total)
     await response.prepare(request)
+    sent = 0
     # write() waits while the socket's buffer is full, so a slow reader slows this loop down
     # instead of making it queue the body in memory.
     for piece in pattern_pieces(total):
+        if sent >= cut_after:
+            request.transport.close()  # short of the length it announced
+            return response
         await response.write(piece)
+        sent += len(piece)
     await response.write_eof()
     return response
 

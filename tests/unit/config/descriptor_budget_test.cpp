@@ -22,7 +22,9 @@ TEST(DescriptorBudget, ADefaultThatDoesNotFitIsLoweredToWhatFits) {
     const auto plan = plan_descriptors(1024, kDefaults);
     EXPECT_FALSE(plan.error);
     EXPECT_TRUE(plan.lowered);
-    EXPECT_EQ(plan.max_connections, 272U);
+    // (1024 - 480) / 8 / 2 = 34 pipes; (1024 - 480 - 2 x 34) / 2 = 238 connections.
+    EXPECT_EQ(plan.pipes, 34U);
+    EXPECT_EQ(plan.max_connections, 238U);
 }
 
 TEST(DescriptorBudget, AGivenValueThatDoesNotFitIsRefusedNamingTheFlag) {
@@ -63,6 +65,31 @@ TEST(DescriptorBudget, ALimitBelowTheReserveIsRefusedEitherWay) {
         const auto plan = plan_descriptors(kDefaultReserve, needs);
         ASSERT_TRUE(plan.error);
         EXPECT_NE(plan.error->find("ulimit -n) is 480"), std::string::npos) << *plan.error;
+    }
+}
+
+TEST(DescriptorBudget, PipesGetWhatIsLeftOverOnceEveryConnectionHasItsTwo) {
+    struct Row {
+        const char* name;
+        std::uint64_t limit;
+        std::size_t max_connections;
+        std::size_t pipes;
+    };
+    const Row rows[] = {
+        {"plenty left: capped", 1'048'576, 10'000, kMaxPipes},
+        {"10 left over: 5 pipes", kDefaultReserve + 2 * 100 + 10, 100, 5},
+        {"an odd one left over is not half a pipe", kDefaultReserve + 2 * 100 + 11, 100, 5},
+        {"exactly full: none", kDefaultReserve + 2 * 100, 100, 0},
+        {"lowered to fit: an eighth of the room", 1024, 10'000, 34},
+        {"lowered to fit, plenty of room: capped", 1'000'000, 1'000'000, kMaxPipes},
+        {"no connection limit: a quarter of the rest", kDefaultReserve + 400, 0, 50},
+    };
+    for (const Row& row : rows) {
+        DescriptorNeeds needs = kDefaults;
+        needs.max_connections = row.max_connections;
+        const auto plan = plan_descriptors(row.limit, needs);
+        EXPECT_FALSE(plan.error) << row.name;
+        EXPECT_EQ(plan.pipes, row.pipes) << row.name;
     }
 }
 

@@ -68,5 +68,26 @@ TEST(ClientFramingTest, FollowsTheTable) {
     }
 }
 
+TEST(SpliceFitsTest, FollowsTheTable) {
+    struct Row {
+        std::string name;
+        ClientFraming framing;
+        std::optional<std::uint64_t> remaining;
+        std::size_t unparsed;
+        bool expected;
+    };
+    const std::vector<Row> rows = {
+        {"a long length-framed rest", ClientFraming::content_length, kMinSplice, 0, true},
+        {"shorter than a pipe is worth", ClientFraming::content_length, kMinSplice - 1, 0, false},
+        {"bytes already read wait first", ClientFraming::content_length, kMinSplice, 1, false},
+        {"length unknown", ClientFraming::content_length, std::nullopt, 0, false},
+        {"chunked for the client", ClientFraming::chunked, kMinSplice, 0, false},
+        {"until the close for the client", ClientFraming::close, kMinSplice, 0, false},
+    };
+    for (const auto& row : rows) {
+        EXPECT_EQ(splice_fits(row.framing, row.remaining, row.unparsed), row.expected) << row.name;
+    }
+}
+
 }  // namespace
 }  // namespace ringlb::balancer

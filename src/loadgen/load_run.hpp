@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "loadgen/open_loop.hpp"
+#include "loadgen/path_mix.hpp"
 #include "loadgen/request_ids.hpp"
 #include "loadgen/run_stats.hpp"
 #include "net/url.hpp"
@@ -12,7 +15,10 @@
 namespace ringlb::loadgen {
 
 struct RunParams {
+    // Where to connect, and the path when `paths` is empty.
     net::HttpUrl url;
+    // Each request's path is drawn from this mix by weight, from `ids.seed`.
+    std::vector<WeightedPath> paths;
     std::uint64_t requests = 10'000;
     // Keep-alive connections; each sends its requests one after another.
     std::uint32_t concurrency = 16;
@@ -23,6 +29,10 @@ struct RunParams {
     // Requests per second over all connections, each sent no earlier than its turn; 0 sends each
     // as soon as a connection is free.
     double rate = 0.0;
+    // With a rate: each request is sent at its scheduled time on a free connection, or as soon as
+    // one is free, and its latency runs from its scheduled time (see open_loop.hpp). Without: each
+    // connection sends its next request once it has the last one's answer (a closed loop).
+    bool open_loop = false;
     std::string id_header = "X-Request-Id";
     RequestIds ids;
     // Zero: no timeline.
@@ -43,7 +53,11 @@ struct RunResult {
     std::chrono::system_clock::time_point started_at;
     std::chrono::nanoseconds elapsed{0};  // from the start to the last request's end
     bool stopped_early = false;           // max_duration ran out before every request was done
+    Lateness lateness;  // open loop only: the requests that waited for a connection
 };
+
+// The paths a run draws from: `params.paths`, or the URL's own path alone.
+std::vector<WeightedPath> mix_of(const RunParams& params);
 
 // Runs the load on the calling thread (one io_context: the load balancer, not this client, is
 // what a run measures) and returns when every request is done or max_duration has passed.

@@ -64,6 +64,38 @@ json::value timeline_json(const RunStats& stats) {
         {"buckets", std::move(buckets)}};
 }
 
+json::object latency_json(const LatencySummary& latency) {
+    return json::object{{"count", latency.count},     {"mean", millis(latency.mean)},
+                        {"p50", millis(latency.p50)}, {"p90", millis(latency.p90)},
+                        {"p99", millis(latency.p99)}, {"p99_9", millis(latency.p999)},
+                        {"max", millis(latency.max)}};
+}
+
+json::array paths_json(const RunReport& report) {
+    const RunStats& stats = report.result.stats;
+    const std::vector<WeightedPath> mix = mix_of(report.params);
+    json::array paths;
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+        const PathStats& path = stats.path(i);
+        paths.push_back(json::object{{"path", mix[i].path},
+                                     {"weight", mix[i].weight},
+                                     {"count", path.completed},
+                                     {"succeeded", path.succeeded()},
+                                     {"failed", path.failed},
+                                     {"errors", counts_json(path.errors)},
+                                     {"latency_ms", latency_json(stats.path_latency(i))}});
+    }
+    return paths;
+}
+
+json::value lateness_json(const RunReport& report) {
+    if (!report.params.open_loop) {
+        return nullptr;
+    }
+    const Lateness& lateness = report.result.lateness;
+    return json::object{{"late", lateness.late}, {"worst_ms", millis(lateness.worst)}};
+}
+
 // snprintf into a string, for the aligned columns of the text summary.
 template <class... Args>
 std::string format(const char* pattern, Args... args) {
@@ -84,6 +116,51 @@ void print_failures(std::ostream& out, const RunStats& stats) {
         separator = ", ";
     }
     out << '\n';
+}
+
+void print_latency(std::ostream& out, const LatencySummary& latency) {
+    if (latency.count == 0) {
+        out << "latency   no answers\n";
+        return;
+    }
+    out << format(
+        "latency   p50 %.3f ms   p90 %.3f ms   p99 %.3f ms   p99.9 %.3f ms   max %.3f ms\n",
+        millis(latency.p50), millis(latency.p90), millis(latency.p99), millis(latency.p999),
+        millis(latency.max));
+}
+
+void print_open_loop(std::ostream& out, const RunReport& report) {
+    if (!report.params.open_loop) {
+        return;
+    }
+    const Lateness& lateness = report.result.lateness;
+    out << format("open loop at %g req/s, latency from the schedule: ", report.params.rate);
+    if (lateness.late == 0) {
+        out << "no request waited for a connection\n";
+        return;
+    }
+    out << lateness.late << " requests waited for a connection, the longest "
+        << format("%.3f ms\n", millis(lateness.worst));
+}
+
+// One line per path, when there are several: the overall figures say it all for one.
+void print_paths(std::ostream& out, const RunReport& report) {
+    const std::vector<WeightedPath> mix = mix_of(report.params);
+    if (mix.size() < 2) {
+        return;
+    }
+    out << "weight   requests   failed   p50 ms   p90 ms   p99 ms p99.9 ms   max ms  path\n";
+    for (std::size_t i = 0; i < mix.size(); ++i) {
+        const PathStats& path = report.result.stats.path(i);
+        const LatencySummary latency = report.result.stats.path_latency(i);
+        out << format("%6llu %10llu %8llu %8.3f %8.3f %8.3f %8.3f %8.3f  ",
+                      static_cast<unsigned long long>(mix[i].weight),
+                      static_cast<unsigned long long>(path.completed),
+                      static_cast<unsigned long long>(path.failed), millis(latency.p50),
+                      millis(latency.p90), millis(latency.p99), millis(latency.p999),
+                      millis(latency.max))
+            << mix[i].path << '\n';
+    }
 }
 
 void print_timeline(std::ostream& out, const RunStats& stats) {
@@ -115,14 +192,9 @@ void print_run_text(std::ostream& out, const RunReport& report) {
         << format("%.3f s (%.0f req/s): ", seconds(result.elapsed), requests_per_second(report))
         << stats.succeeded() << " succeeded, " << stats.failed() << " failed"
         << (result.stopped_early ? " (stopped at --max-seconds)" : "") << '\n';
-    const LatencySummary latency = stats.latency();
-    if (latency.count == 0) {
-        out << "latency   no answers\n";
-    } else {
-        out << format("latency   p50 %.3f ms   p90 %.3f ms   p99 %.3f ms   max %.3f ms\n",
-                      millis(latency.p50), millis(latency.p90), millis(latency.p99),
-                      millis(latency.max));
-    }
+    print_latency(out, stats.latency());
+    print_open_loop(out, report);
+    print_paths(out, report);
     if (!stats.replicas().empty()) {
         out << "server    answers    share\n";
         for (const auto& [id, count] : stats.replicas()) {
@@ -143,7 +215,6 @@ void print_run_json(std::ostream& out, const RunReport& report) {
     const RunParams& params = report.params;
     const RunResult& result = report.result;
     const RunStats& stats = result.stats;
-    const LatencySummary latency = stats.latency();
     const double started_at =
         std::chrono::duration<double>(result.started_at.time_since_epoch()).count();
     const json::object object{
@@ -152,6 +223,7 @@ void print_run_json(std::ostream& out, const RunReport& report) {
         {"requests", params.requests},
         {"concurrency", params.concurrency},
         {"rate", params.rate},
+        {"open_loop", params.open_loop},
         {"timeout_ms", params.timeout.count()},
         {"max_seconds", rounded(seconds(params.max_duration), kSecondsDecimals)},
         {"request_ids", describe(params.ids)},
@@ -169,12 +241,9 @@ void print_run_json(std::ostream& out, const RunReport& report) {
         {"replicas", counts_json(stats.replicas())},
         {"statuses", counts_json(stats.statuses())},
         {"errors", counts_json(stats.errors())},
-        {"latency_ms", json::object{{"count", latency.count},
-                                    {"mean", millis(latency.mean)},
-                                    {"p50", millis(latency.p50)},
-                                    {"p90", millis(latency.p90)},
-                                    {"p99", millis(latency.p99)},
-                                    {"max", millis(latency.max)}}},
+        {"latency_ms", latency_json(stats.latency())},
+        {"lateness", lateness_json(report)},
+        {"paths", paths_json(report)},
         {"timeline", timeline_json(stats)}};
     out << to_json_text(object) << '\n';
 }

@@ -24,6 +24,7 @@ LatencySummary summarize(std::vector<std::chrono::nanoseconds> samples) {
     summary.p50 = percentile(samples, 0.50);
     summary.p90 = percentile(samples, 0.90);
     summary.p99 = percentile(samples, 0.99);
+    summary.p999 = percentile(samples, 0.999);
     summary.max = samples.back();
     return summary;
 }
@@ -42,14 +43,40 @@ TimelineBucket* RunStats::bucket(std::chrono::nanoseconds at) {
     return &timeline_[index];
 }
 
+LatencySummary RunStats::latency() const {
+    std::vector<std::chrono::nanoseconds> all;
+    all.reserve(std::accumulate(
+        paths_.begin(), paths_.end(), std::size_t{0},
+        [](std::size_t sum, const PathStats& stats) { return sum + stats.latencies.size(); }));
+    for (const PathStats& stats : paths_) {
+        all.insert(all.end(), stats.latencies.begin(), stats.latencies.end());
+    }
+    return summarize(std::move(all));
+}
+
+const PathStats& RunStats::path(std::size_t index) const {
+    static const PathStats kNone;
+    return index < paths_.size() ? paths_[index] : kNone;
+}
+
+PathStats& RunStats::path_slot(std::size_t index) {
+    if (index >= paths_.size()) {
+        paths_.resize(index + 1);
+    }
+    return paths_[index];
+}
+
 void RunStats::record_answer(std::chrono::nanoseconds at, std::chrono::nanoseconds latency,
-                             unsigned status, std::optional<std::uint32_t> server_id) {
-    latencies_.push_back(latency);
+                             unsigned status, std::optional<std::uint32_t> server_id,
+                             std::size_t path) {
+    PathStats& per_path = path_slot(path);
+    per_path.latencies.push_back(latency);
     ++statuses_[status];
     if (status < 200 || status >= 300) {
-        record_failure(at, "http_" + std::to_string(status));
+        record_failure(at, "http_" + std::to_string(status), path);
         return;
     }
+    ++per_path.completed;
     ++succeeded_;
     TimelineBucket* slot = bucket(at);
     if (server_id) {
@@ -65,11 +92,15 @@ void RunStats::record_answer(std::chrono::nanoseconds at, std::chrono::nanosecon
     }
 }
 
-void RunStats::record_error(std::chrono::nanoseconds at, ErrorKind kind) {
-    record_failure(at, std::string(error_kind_name(kind)));
+void RunStats::record_error(std::chrono::nanoseconds at, ErrorKind kind, std::size_t path) {
+    record_failure(at, std::string(error_kind_name(kind)), path);
 }
 
-void RunStats::record_failure(std::chrono::nanoseconds at, std::string kind) {
+void RunStats::record_failure(std::chrono::nanoseconds at, std::string kind, std::size_t path) {
+    PathStats& per_path = path_slot(path);
+    ++per_path.completed;
+    ++per_path.failed;
+    ++per_path.errors[kind];
     ++failed_;
     ++errors_[std::move(kind)];
     if (TimelineBucket* slot = bucket(at); slot != nullptr) {

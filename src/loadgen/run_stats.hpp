@@ -19,6 +19,7 @@ struct LatencySummary {
     std::chrono::nanoseconds p50{0};
     std::chrono::nanoseconds p90{0};
     std::chrono::nanoseconds p99{0};
+    std::chrono::nanoseconds p999{0};
     std::chrono::nanoseconds max{0};
 };
 
@@ -28,6 +29,16 @@ std::chrono::nanoseconds percentile(std::span<const std::chrono::nanoseconds> so
 
 // Sorts `samples` and summarizes them; all zero when there are none.
 LatencySummary summarize(std::vector<std::chrono::nanoseconds> samples);
+
+// What the requests to one path of the mix got, counted as RunStats counts them all.
+struct PathStats {
+    std::uint64_t completed = 0;
+    std::uint64_t failed = 0;
+    std::map<std::string, std::uint64_t> errors;      // failures by kind, as RunStats::errors()
+    std::vector<std::chrono::nanoseconds> latencies;  // of the answers, in completion order
+
+    std::uint64_t succeeded() const { return completed - failed; }
+};
 
 // What finished within one interval of the run (by completion time).
 struct TimelineBucket {
@@ -45,10 +56,11 @@ class RunStats {
     // A zero interval records no timeline.
     explicit RunStats(std::chrono::nanoseconds timeline_interval);
 
-    // `at`: when the request finished, from the start of the run.
+    // `at`: when the request finished, from the start of the run; `path`: its index in the mix.
     void record_answer(std::chrono::nanoseconds at, std::chrono::nanoseconds latency,
-                       unsigned status, std::optional<std::uint32_t> server_id);
-    void record_error(std::chrono::nanoseconds at, ErrorKind kind);
+                       unsigned status, std::optional<std::uint32_t> server_id,
+                       std::size_t path = 0);
+    void record_error(std::chrono::nanoseconds at, ErrorKind kind, std::size_t path = 0);
 
     std::uint64_t completed() const { return succeeded_ + failed_; }
     std::uint64_t succeeded() const { return succeeded_; }
@@ -59,13 +71,20 @@ class RunStats {
     // Failures by kind: error_kind_name() for transport errors, "http_<status>" for answers.
     const std::map<std::string, std::uint64_t>& errors() const { return errors_; }
     const std::map<unsigned, std::uint64_t>& statuses() const { return statuses_; }
-    LatencySummary latency() const { return summarize(latencies_); }
+    // Over every path's answers.
+    LatencySummary latency() const;
+    // The requests to path `index` of the mix; all zero for a path no request went to.
+    const PathStats& path(std::size_t index) const;
+    LatencySummary path_latency(std::size_t index) const {
+        return summarize(path(index).latencies);
+    }
     std::chrono::nanoseconds timeline_interval() const { return timeline_interval_; }
     const std::vector<TimelineBucket>& timeline() const { return timeline_; }
 
   private:
     TimelineBucket* bucket(std::chrono::nanoseconds at);
-    void record_failure(std::chrono::nanoseconds at, std::string kind);
+    void record_failure(std::chrono::nanoseconds at, std::string kind, std::size_t path);
+    PathStats& path_slot(std::size_t index);
 
     std::chrono::nanoseconds timeline_interval_{0};
     std::uint64_t succeeded_ = 0;
@@ -74,7 +93,7 @@ class RunStats {
     std::map<std::uint32_t, std::uint64_t> replicas_;
     std::map<std::string, std::uint64_t> errors_;
     std::map<unsigned, std::uint64_t> statuses_;
-    std::vector<std::chrono::nanoseconds> latencies_;
+    std::vector<PathStats> paths_;  // by index in the mix; grows as paths are first recorded
     std::vector<TimelineBucket> timeline_;
 };
 

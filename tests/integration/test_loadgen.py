@@ -47,23 +47,33 @@ def assert_counts_add_up(report):
 
 
 class RecordingServer:
-    """A keep-alive HTTP/1.1 server that answers like a replica and remembers every request's key
-    header and the client port it came from. The server ID it answers with is key % 3 + 1."""
+    """A keep-alive HTTP/1.1 server that answers like a replica on every path and remembers every
+    request's path, key header and the client port it came from. The server ID it answers with is
+    key % 3 + 1. Paths under /sleep answer after SLEEP_SECONDS."""
+
+    SLEEP_SECONDS = 0.1
 
     def __init__(self):
         self.keys = []
+        self.paths = []
         self.client_ports = set()
         lock = threading.Lock()
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # The headers and the body go out in two writes: with Nagle's algorithm the second
+            # waits for the client's delayed ACK, 40 ms a request.
+            disable_nagle_algorithm = True
 
             def do_GET(self):
                 key = self.headers.get("X-Request-Id")
                 with lock:
                     outer.keys.append(key)
+                    outer.paths.append(self.path)
                     outer.client_ports.add(self.client_address[1])
+                if self.path.startswith("/sleep"):
+                    time.sleep(RecordingServer.SLEEP_SECONDS)
                 server_id = int(key) % 3 + 1 if key and key.isdigit() else 7
                 body = json.dumps({"message": f"Hello from Server: {server_id}",
                                    "status": "successful"}).encode()
@@ -238,3 +248,106 @@ def test_rejects_bad_options():
                               text=True, timeout=30)
         assert proc.returncode != 0, args
         assert proc.stderr, args
+
+
+def test_rejects_a_bad_path_mix_or_an_open_loop_without_rate():
+    for args, flag in ((["--path", "/a=0"], "--path"), (["--path", "/a=-2"], "--path"),
+                       (["--path", "/a="], "--path"), (["--path", "home=2"], "--path"),
+                       (["--path", "/a", "--path", "/a=3"], "--path"),
+                       (["--open-loop"], "--open-loop"),
+                       (["--open-loop", "--rate", "0"], "--open-loop")):
+        proc = subprocess.run([binary("ringlb-load"), "run", "--requests", "1", *args],
+                              capture_output=True, text=True, timeout=30)
+        assert proc.returncode != 0, args
+        assert proc.stderr.startswith(flag + ":"), (args, proc.stderr)
+
+
+def test_path_mix_follows_the_weights_and_reports_each_path(start_replica):
+    replica = start_replica(3)
+    code, report, _ = load(replica.url("/home"), "--path", "/home=9", "--path", "/heartbeat=1",
+                           "--requests", "10000", "--concurrency", "8", "--seed", "21")
+    assert code == 0
+    assert report["succeeded"] == 10000
+    home, heartbeat = report["paths"]
+    assert (home["path"], home["weight"], heartbeat["path"], heartbeat["weight"]) == \
+        ("/home", 9, "/heartbeat", 1)
+    assert abs(home["count"] / 10000 - 0.9) <= 0.02
+    assert home["count"] + heartbeat["count"] == 10000
+    # Each path's answers are its own: /home names the server, /heartbeat does not.
+    assert report["replicas"] == {"3": home["count"]}
+    assert report["unattributed"] == heartbeat["count"]
+    for path in (home, heartbeat):
+        assert path["failed"] == 0 and path["errors"] == {}
+        latency = path["latency_ms"]
+        assert latency["count"] == path["count"]
+        assert 0 < latency["p50"] <= latency["p90"] <= latency["p99"] <= latency["p99_9"] \
+            <= latency["max"] <= report["latency_ms"]["max"]
+    assert_counts_add_up(report)
+
+
+def test_the_same_seed_sends_the_same_paths(recording_server):
+    def paths_of(seed):
+        recording_server.paths.clear()
+        code, _, _ = load(recording_server.url(), "--path", "/a=2", "--path", "/b", "--path",
+                          "/c=1", "--requests", "200", "--concurrency", "1", "--seed", str(seed))
+        assert code == 0
+        return list(recording_server.paths)
+
+    first = paths_of(5)
+    assert set(first) == {"/a", "/b", "/c"}
+    assert paths_of(5) == first
+    assert paths_of(6) != first
+
+
+def test_each_path_has_its_own_latency(recording_server):
+    code, report, _ = load(recording_server.url(), "--path", "/fast=4", "--path", "/sleep=1",
+                           "--requests", "200", "--concurrency", "4", "--seed", "2")
+    assert code == 0
+    fast, slow = report["paths"]
+    assert slow["count"] > 0 and fast["count"] > 0
+    assert slow["latency_ms"]["p50"] >= RecordingServer.SLEEP_SECONDS * 1000
+    assert fast["latency_ms"]["p50"] < RecordingServer.SLEEP_SECONDS * 1000 / 2
+    assert report["latency_ms"]["max"] == max(fast["latency_ms"]["max"], slow["latency_ms"]["max"])
+
+
+def test_open_loop_keeps_to_the_rate(start_replica):
+    replica = start_replica(2)
+    code, report, _ = load(replica.url("/home"), "--open-loop", "--rate", "200", "--requests",
+                           "600", "--concurrency", "4", "--seed", "3")
+    assert code == 0
+    assert report["open_loop"] is True and report["succeeded"] == 600
+    # 600 requests scheduled 5 ms apart: the last is due at 2.995 s.
+    assert abs(report["completed"] / report["elapsed_seconds"] - 200) <= 20
+    assert report["elapsed_seconds"] >= 2.995
+    assert report["lateness"] is not None
+
+
+def test_open_loop_with_idle_connections_reports_no_lateness(start_replica):
+    # 16 connections, a request every 20 ms: every request finds an idle one, the first included.
+    replica = start_replica(1)
+    code, report, _ = load(replica.url("/home"), "--open-loop", "--rate", "50", "--requests",
+                           "50", "--concurrency", "16")
+    assert code == 0
+    assert report["succeeded"] == 50
+    assert report["lateness"] == {"late": 0, "worst_ms": 0}
+
+
+def test_open_loop_reports_lateness_where_a_closed_loop_hides_it(recording_server):
+    # Two connections to a route that takes 100 ms serve 20 requests a second; 50 are asked for.
+    common = ["--path", "/sleep", "--concurrency", "2", "--seed", "4"]
+    code, closed, _ = load(recording_server.url(), *common, "--requests", "30", "--rate", "50")
+    assert code == 0
+    code, opened, _ = load(recording_server.url(), *common, "--requests", "100", "--rate", "50",
+                           "--open-loop")
+    assert code == 0
+    assert closed["lateness"] is None
+    # The closed loop waits for each answer, so its latency is the route's own time ...
+    assert closed["latency_ms"]["p50"] < 1000
+    # ... while the open loop's requests fall behind their schedule (100 requests due over 2 s,
+    # served over 5 s) and their latency runs from it.
+    lateness = opened["lateness"]
+    assert lateness["late"] > 50
+    assert lateness["worst_ms"] > 1500
+    assert opened["latency_ms"]["max"] >= lateness["worst_ms"] + RecordingServer.SLEEP_SECONDS * 1000
+    assert opened["paths"][0]["latency_ms"]["max"] == opened["latency_ms"]["max"]
+    assert opened["completed"] / opened["elapsed_seconds"] < 25

@@ -36,8 +36,20 @@ TEST(Summarize, SortsAndSummarizes) {
     EXPECT_EQ(summary.p50, milliseconds(50));
     EXPECT_EQ(summary.p90, milliseconds(90));
     EXPECT_EQ(summary.p99, milliseconds(99));
+    EXPECT_EQ(summary.p999, milliseconds(100));
     EXPECT_EQ(summary.max, milliseconds(100));
     EXPECT_EQ(summary.mean, std::chrono::microseconds(50'500));
+}
+
+TEST(Summarize, PointNineNineNineIsTheNearestRankOfAThousand) {
+    std::vector<nanoseconds> samples;
+    for (int i = 1; i <= 2000; ++i) {
+        samples.emplace_back(std::chrono::microseconds(i));
+    }
+    const LatencySummary summary = summarize(samples);
+    EXPECT_EQ(summary.p99, std::chrono::microseconds(1980));
+    EXPECT_EQ(summary.p999, std::chrono::microseconds(1998));
+    EXPECT_EQ(summary.max, std::chrono::microseconds(2000));
 }
 
 TEST(Summarize, IsAllZeroWithoutSamples) {
@@ -72,6 +84,38 @@ TEST(RunStats, CountsAnswersPerReplicaAndFailuresByKind) {
     // Latency covers every answer, not transport failures.
     EXPECT_EQ(stats.latency().count, 6U);
     EXPECT_TRUE(stats.timeline().empty());
+}
+
+TEST(RunStats, CountsEachPathApartAndAllTogether) {
+    RunStats stats;
+    const nanoseconds at(0);
+    stats.record_answer(at, milliseconds(1), 200, 1, 0);
+    stats.record_answer(at, milliseconds(2), 200, 1, 0);
+    stats.record_answer(at, milliseconds(300), 200, 2, 2);
+    stats.record_answer(at, milliseconds(400), 504, std::nullopt, 2);
+    stats.record_error(at, ErrorKind::kTimeout, 2);
+
+    EXPECT_EQ(stats.path(0).completed, 2U);
+    EXPECT_EQ(stats.path(0).failed, 0U);
+    EXPECT_TRUE(stats.path(0).errors.empty());
+    EXPECT_EQ(stats.path_latency(0).max, milliseconds(2));
+    // A path no request went to counts nothing.
+    EXPECT_EQ(stats.path(1).completed, 0U);
+    EXPECT_EQ(stats.path_latency(1).count, 0U);
+    EXPECT_EQ(stats.path(7).completed, 0U);
+    EXPECT_EQ(stats.path(2).completed, 3U);
+    EXPECT_EQ(stats.path(2).succeeded(), 1U);
+    EXPECT_EQ(stats.path(2).failed, 2U);
+    EXPECT_EQ(stats.path(2).errors,
+              (std::map<std::string, std::uint64_t>{{"http_504", 1}, {"timeout", 1}}));
+    EXPECT_EQ(stats.path_latency(2).count, 2U);
+    EXPECT_EQ(stats.path_latency(2).p50, milliseconds(300));
+    // The overall figures are over every path's answers.
+    const LatencySummary all = stats.latency();
+    EXPECT_EQ(all.count, 4U);
+    EXPECT_EQ(all.p50, milliseconds(2));
+    EXPECT_EQ(all.max, milliseconds(400));
+    EXPECT_EQ(stats.completed(), stats.path(0).completed + stats.path(2).completed);
 }
 
 TEST(RunStats, TimelineBucketsByCompletionTime) {

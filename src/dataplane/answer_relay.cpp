@@ -80,7 +80,8 @@ asio::awaitable<bool> pump(net::WorkerContext& worker, AnswerStream& stream,
         const auto remaining = parser.content_length_remaining();
         if (splice_fits(framing, remaining ? std::optional{*remaining} : std::nullopt,
                         connection.buffer.size())) {
-            answer.body = std::string{};  // the piece read with the head is written: let it go
+            answer.body.clear();  // the piece read with the head is written: let its room go
+            answer.body.shrink_to_fit();
             connection.buffer.shrink_to_fit();
             const SpliceEnd end =
                 co_await splice_body(connection.socket, tracked, client, *remaining, idle_timeout);

@@ -191,6 +191,22 @@ TEST_F(ControlPlaneTest, ReplicaThatKeepsFailingToStartIsRetriedWithGrowingBacko
     EXPECT_TRUE(backend_of(rep()[0]) && backend_of(rep()[0])->is_up());
 }
 
+TEST_F(ControlPlaneTest, AStartThatFailsAtStartUpIsRetriedAfterTheBackoffItLogs) {
+    driver.fail_all = true;
+    ::testing::internal::CaptureStderr();
+    start();  // returns after the fake clock's first 10 ms step
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("event=replica_start_failed name=server-1 id=1 "
+                       "error=\"refused by the test\" retry_in=100ms"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(driver.starts, 2) << "no second try at once";
+    clock.advance(milliseconds(85));
+    EXPECT_EQ(driver.starts, 2);
+    clock.advance(milliseconds(10));
+    EXPECT_EQ(driver.starts, 4) << "each slot tried again after 100 ms";
+}
+
 TEST_F(ControlPlaneTest, LocalProbeFailuresAreCountedAndChangeNothing) {
     start();
     probe.verdicts["server-1"] = ProbeVerdict::local_failure;

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from ringlb_procs import binary, pid_alive, replica_pids, wait_until
+from ringlb_procs import binary, descendants, pid_alive, replica_pids, wait_until
 
 
 def run_refused(*args):
@@ -20,6 +20,26 @@ def run_refused(*args):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0, result.stderr
     return result.stderr
+
+
+def metric(url, name):
+    """The value of an unlabelled metric in ringlb's /metrics."""
+    for line in requests.get(url + "/metrics", timeout=5).text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} is not in /metrics")
+
+
+def listening_port(proc, timeout=30):
+    """The port of the 'listening on' line on proc's stdout pipe; fails if proc exits first."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while b"listening on" not in seen:
+        assert proc.poll() is None, f"ringlb exited with {proc.returncode} before listening"
+        assert time.monotonic() < deadline, f"no 'listening on' within {timeout}s: {seen!r}"
+        if select.select([proc.stdout], [], [], 0.2)[0]:
+            seen += os.read(proc.stdout.fileno(), 4096)
+    return int(seen.decode().split("listening on ")[1].split()[0].rsplit(":", 1)[1])
 
 
 @pytest.mark.parametrize("args, flag, words", [
@@ -75,12 +95,7 @@ def test_a_reader_of_stderr_that_goes_away_costs_log_lines_not_the_process():
     proc = subprocess.Popen([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "1",
                              "--replicas", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        seen = b""
-        deadline = time.monotonic() + 30
-        while b"listening on" not in seen and time.monotonic() < deadline:
-            if select.select([proc.stdout], [], [], 0.2)[0]:
-                seen += os.read(proc.stdout.fileno(), 4096)
-        port = int(seen.decode().split("listening on ")[1].split()[0].rsplit(":", 1)[1])
+        port = listening_port(proc)
         early_log = os.read(proc.stderr.fileno(), 65536).decode(errors="replace")
         proc.stderr.close()
         url = f"http://127.0.0.1:{port}"
@@ -88,9 +103,35 @@ def test_a_reader_of_stderr_that_goes_away_costs_log_lines_not_the_process():
         assert answer.status_code == 200, answer.text  # replica_added was logged into the closed pipe
         assert proc.poll() is None
         assert requests.get(url + "/home", timeout=5).status_code == 200
+        assert metric(url, "ringlb_log_lines_lost_total") > 0
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
         assert all(not pid_alive(pid) for pid in replica_pids(early_log).values())
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def test_a_stderr_without_a_reader_from_the_start_costs_the_first_log_lines_not_the_process():
+    # --hash-slots 100 makes the option parser log max_replicas_lowered, ringlb's very first line,
+    # before anything else is set up: SIGPIPE must be ignored by then.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    proc = subprocess.Popen([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                             "--replicas", "1", "--hash", "classic", "--hash-slots", "100"],
+                            stdout=subprocess.PIPE, stderr=write_end)
+    os.close(write_end)
+    try:
+        url = f"http://127.0.0.1:{listening_port(proc)}"
+        assert requests.get(url + "/home", timeout=5).status_code == 200
+        assert metric(url, "ringlb_log_lines_lost_total") >= 2  # max_replicas_lowered, starting, ...
+        below = descendants(proc.pid)
+        assert below, "no replica process under ringlb"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        wait_until(lambda: not any(pid_alive(pid) for pid in below), 10, what="every replica gone")
     finally:
         if proc.poll() is None:
             proc.kill()

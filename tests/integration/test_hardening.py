@@ -60,6 +60,21 @@ def test_bad_settings_stop_the_start_with_one_line_naming_the_flag(args, flag, w
     assert len(lines) >= 1 and flag in lines[0] and words in lines[0], stderr
 
 
+def test_help_says_which_timeouts_may_be_zero_and_that_a_failing_replica_is_retried():
+    text = subprocess.run([binary("ringlb"), "--help"], capture_output=True, text=True, timeout=10).stdout
+    flat = " ".join(text.split())
+    assert "Every timeout and interval must be more than 0, except --drain-timeout and --stop-timeout" in flat
+    assert "exits at once is not refused" in flat, text
+
+
+def test_zero_drain_and_stop_timeouts_are_accepted(start_balancer):
+    lb = start_balancer("--drain-timeout", "0s", "--stop-timeout", "0s", replicas=1)
+    assert requests.get(lb.url("/home"), timeout=5).status_code == 200
+    pids = lb.replica_pids()
+    assert lb.stop() == 0
+    wait_until(lambda: not any(pid_alive(pid) for pid in pids.values()), 5, what="the replica gone")
+
+
 def test_max_replicas_is_lowered_to_what_the_table_holds_and_add_past_it_is_a_400(start_balancer):
     # M = 100 slots, K = 9: 11 replicas fit. --max-replicas was not given, so it is lowered, said so.
     lb = start_balancer("--hash", "classic", "--hash-slots", "100")

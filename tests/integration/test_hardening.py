@@ -75,6 +75,15 @@ def test_zero_drain_and_stop_timeouts_are_accepted(start_balancer):
     wait_until(lambda: not any(pid_alive(pid) for pid in pids.values()), 5, what="the replica gone")
 
 
+def test_a_state_file_with_a_one_character_name_is_refused_at_start(tmp_path):
+    # Allowed before names had to be 2 characters long (CHANGELOG); such a file now stops the start.
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "state.json").write_text(json.dumps({"version": 1, "replicas": [{"name": "a", "id": 1}]}))
+    stderr = run_refused("--threads", "1", "--state-dir", str(state))
+    assert "is not valid (each replica needs a valid 'name'" in stderr, stderr
+
+
 def test_max_replicas_is_lowered_to_what_the_table_holds_and_add_past_it_is_a_400(start_balancer):
     # M = 100 slots, K = 9: 11 replicas fit. --max-replicas was not given, so it is lowered, said so.
     lb = start_balancer("--hash", "classic", "--hash-slots", "100")
@@ -152,6 +161,17 @@ def test_a_stderr_without_a_reader_from_the_start_costs_the_first_log_lines_not_
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+def test_a_saved_membership_wins_over_replicas_and_says_so(start_balancer, tmp_path):
+    state = str(tmp_path / "state")
+    first = start_balancer("--state-dir", state, replicas=2)
+    saved = requests.get(first.url("/rep"), timeout=5).json()["message"]
+    assert first.stop() == 0
+    second = start_balancer("--state-dir", state, replicas=4)
+    assert "event=replicas_flag_ignored replicas=4 saved=2" in second.stderr()
+    assert requests.get(second.url("/rep"), timeout=5).json()["message"] == saved
+    assert len(second.replica_pids()) == 2
 
 
 def test_a_start_that_fails_stops_every_replica_and_exits_1(tmp_path):

@@ -315,6 +315,10 @@ int main(int argc, char** argv) {
     if (argc > 1 && argv[1] == drivers::kSupervisorFlag) {
         return drivers::run_replica_supervisor(argc, argv);
     }
+    // Before the options are read, which may log (max_replicas_lowered): a closed stderr must
+    // cost that line, not the process. Not before the supervisor above, whose command would
+    // inherit the ignored SIGPIPE.
+    net::ignore_sigpipe();
     const auto parsed = balancer::parse_balancer_options(argc, argv);
     if (!parsed.options) {
         return parsed.exit_code;

@@ -93,7 +93,8 @@ void add_replica_options(CLI::App& app, BalancerOptions& o) {
                              "Time a new replica has to start and pass its first heartbeat",
                              "RINGLB_START_TIMEOUT");
     net::add_duration_option(app, "--stop-timeout", o.replicas.stop_timeout,
-                             "Time a stopped replica gets to exit before it is killed",
+                             "Time a stopped replica gets to exit before it is killed; 0s: "
+                             "killed at once",
                              "RINGLB_STOP_TIMEOUT");
     net::add_duration_option(app, "--respawn-backoff-max", o.replicas.backoff_max,
                              "Longest wait between respawns of a replica that keeps dying "
@@ -204,7 +205,8 @@ void add_proxy_options(CLI::App& app, BalancerOptions& o) {
         app, o.limits, "RINGLB_",
         {.idle_timeout = "Close client keep-alive connections idle this long",
          .request_timeout = "Time a client has to send a whole request (slow clients are cut)",
-         .drain_timeout = "On SIGTERM/SIGINT, time in-flight requests get to finish"});
+         .drain_timeout = "On SIGTERM/SIGINT, time in-flight requests get to finish; 0s: "
+                          "cut at once"});
 }
 
 void add_admin_options(CLI::App& app, BalancerOptions& o) {
@@ -239,6 +241,14 @@ void add_admin_options(CLI::App& app, BalancerOptions& o) {
                    "membership replaces --replicas. One ringlb per DIR (it holds DIR/lock)")
         ->envname("RINGLB_STATE_DIR");
 }
+
+// What --help says after the flags: the rules check_positive_durations and the others enforce.
+constexpr const char* kStartChecks =
+    "Durations take a unit: 250ms, 2s, 1m. Every timeout and interval must be more than 0,\n"
+    "except --drain-timeout and --stop-timeout (0s: no grace) and --upstream-batch-quick.\n"
+    "Bad values stop ringlb at start with one line naming the flag. A replica program that\n"
+    "exits at once is not refused: ringlb runs, logs replica_start_failed and retries it\n"
+    "with back-off (100ms doubling to --respawn-backoff-max).";
 
 // A probe that has not answered within its timeout is abandoned; more than this many probes of one
 // replica would be outstanding at once if the timeout were longer.
@@ -316,6 +326,7 @@ ParsedBalancerOptions parse_balancer_options(int argc, const char* const* argv) 
         "an environment twin, shown in brackets."};
     app.set_version_flag("--version", build::version_text("ringlb"));
     app.get_formatter()->column_width(36);
+    app.footer(kStartChecks);
     add_listen_options(app, o);
     add_replica_options(app, o);
     add_replica_command_options(app, o);

@@ -32,6 +32,8 @@ class AdminApi {
         return path == "/rep" || path == "/add" || path == "/rm" || path == "/metrics";
     }
 
+    // Never throws: what throws underneath (a bug) is logged as admin_call_failed and answered
+    // with a 500 in the contract's error shape.
     boost::asio::awaitable<net::Response> handle(const net::RequestHead& request,
                                                  const RoutingSnapshot& snapshot) const;
 
@@ -40,6 +42,8 @@ class AdminApi {
     void set_process_metrics(ProcessMetricsSource source) { process_metrics_ = std::move(source); }
 
   private:
+    boost::asio::awaitable<net::Response> answer(const net::RequestHead& request,
+                                                 const RoutingSnapshot& snapshot) const;
     bool authorised(const net::RequestHead& request) const;
 
     ControlPlane& control_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/duration.hpp"
 #include "common/log.hpp"
 #include "controlplane/invariant.hpp"
 #include "net/gather.hpp"
@@ -95,9 +96,13 @@ asio::awaitable<void> ControlPlane::start_missing(const StartupPlan& plan) {
         if (results[i].backend) {
             reconciler_.serve(*slot, std::move(results[i]));
         } else {
-            log::error(
-                "replica_start_failed",
-                {{"name", slot->name}, {"id", slot->server_id}, {"error", results[i].error}});
+            // A failure like any later one: the next try waits for the back-off, and says when.
+            ++slot->failures_in_row;
+            log::error("replica_start_failed",
+                       {{"name", slot->name},
+                        {"id", slot->server_id},
+                        {"error", results[i].error},
+                        {"retry_in", net::format_duration(reconciler_.backoff(*slot))}});
             reconciler_.replace_later(*slot);
         }
     }

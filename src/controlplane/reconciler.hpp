@@ -71,13 +71,15 @@ class Reconciler {
     // From now on replicas that go down are not replaced.
     void begin_shutdown() { shutting_down_ = true; }
 
+    // How long the slot's next start waits, after its failures_in_row failures in a row.
+    std::chrono::milliseconds backoff(const Slot& slot) const;
+
   private:
     // Empty once the replica passed a heartbeat; else why it did not within --start-timeout.
     boost::asio::awaitable<std::string> wait_until_healthy(const Backend& backend,
                                                            const ReplicaHandle* replica);
     boost::asio::awaitable<void> replace(std::uint32_t server_id,
                                          std::optional<std::uint64_t> failed_backend);
-    std::chrono::milliseconds backoff(const Slot& slot) const;
 
     Deps deps_;
     std::mt19937_64 rng_;

@@ -6,12 +6,16 @@
 
 namespace ringlb::net {
 
+void ignore_sigpipe() {
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
 TerminationSignals::TerminationSignals(boost::asio::io_context& ctx,
                                        std::function<void(int)> on_signal)
     : signals_(ctx, SIGINT, SIGTERM),
       ignored_(ctx, SIGHUP, SIGUSR1),
       on_signal_(std::move(on_signal)) {
-    std::signal(SIGPIPE, SIG_IGN);
+    ignore_sigpipe();
     wait();
     wait_ignored();
 }

@@ -7,6 +7,11 @@
 
 namespace ringlb::net {
 
+// SIGPIPE ignored from now on: a write to a pipe whose reader went away (stderr read by a log
+// collector that restarted, `| head`) fails with EPIPE instead of ending the process. ringlb calls
+// it first thing, before any line is logged; TerminationSignals calls it too.
+void ignore_sigpipe();
+
 // Delivers SIGINT and SIGTERM to a handler on an io_context thread (Asio's signal_set does the
 // async-signal-safe part). The handler sees every signal: the first usually starts a graceful
 // drain and a second one can cut it short.

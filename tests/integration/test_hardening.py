@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from ringlb_procs import binary, pid_alive, replica_pids, wait_until
+from ringlb_procs import binary, descendants, pid_alive, replica_pids, wait_until
 
 
 def run_refused(*args):
@@ -20,6 +20,26 @@ def run_refused(*args):
                             capture_output=True, text=True, timeout=30)
     assert result.returncode != 0, result.stderr
     return result.stderr
+
+
+def metric(url, name):
+    """The value of an unlabelled metric in ringlb's /metrics."""
+    for line in requests.get(url + "/metrics", timeout=5).text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} is not in /metrics")
+
+
+def listening_port(proc, timeout=30):
+    """The port of the 'listening on' line on proc's stdout pipe; fails if proc exits first."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while b"listening on" not in seen:
+        assert proc.poll() is None, f"ringlb exited with {proc.returncode} before listening"
+        assert time.monotonic() < deadline, f"no 'listening on' within {timeout}s: {seen!r}"
+        if select.select([proc.stdout], [], [], 0.2)[0]:
+            seen += os.read(proc.stdout.fileno(), 4096)
+    return int(seen.decode().split("listening on ")[1].split()[0].rsplit(":", 1)[1])
 
 
 @pytest.mark.parametrize("args, flag, words", [
@@ -38,6 +58,30 @@ def test_bad_settings_stop_the_start_with_one_line_naming_the_flag(args, flag, w
     stderr = run_refused(*args)
     lines = [line for line in stderr.splitlines() if line.strip() and "event=" not in line]
     assert len(lines) >= 1 and flag in lines[0] and words in lines[0], stderr
+
+
+def test_help_says_which_timeouts_may_be_zero_and_that_a_failing_replica_is_retried():
+    text = subprocess.run([binary("ringlb"), "--help"], capture_output=True, text=True, timeout=10).stdout
+    flat = " ".join(text.split())
+    assert "Every timeout and interval must be more than 0, except --drain-timeout and --stop-timeout" in flat
+    assert "exits at once is not refused" in flat, text
+
+
+def test_zero_drain_and_stop_timeouts_are_accepted(start_balancer):
+    lb = start_balancer("--drain-timeout", "0s", "--stop-timeout", "0s", replicas=1)
+    assert requests.get(lb.url("/home"), timeout=5).status_code == 200
+    pids = lb.replica_pids()
+    assert lb.stop() == 0
+    wait_until(lambda: not any(pid_alive(pid) for pid in pids.values()), 5, what="the replica gone")
+
+
+def test_a_state_file_with_a_one_character_name_is_refused_at_start(tmp_path):
+    # Allowed before names had to be 2 characters long (CHANGELOG); such a file now stops the start.
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "state.json").write_text(json.dumps({"version": 1, "replicas": [{"name": "a", "id": 1}]}))
+    stderr = run_refused("--threads", "1", "--state-dir", str(state))
+    assert "is not valid (each replica needs a valid 'name'" in stderr, stderr
 
 
 def test_max_replicas_is_lowered_to_what_the_table_holds_and_add_past_it_is_a_400(start_balancer):
@@ -75,12 +119,7 @@ def test_a_reader_of_stderr_that_goes_away_costs_log_lines_not_the_process():
     proc = subprocess.Popen([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "1",
                              "--replicas", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        seen = b""
-        deadline = time.monotonic() + 30
-        while b"listening on" not in seen and time.monotonic() < deadline:
-            if select.select([proc.stdout], [], [], 0.2)[0]:
-                seen += os.read(proc.stdout.fileno(), 4096)
-        port = int(seen.decode().split("listening on ")[1].split()[0].rsplit(":", 1)[1])
+        port = listening_port(proc)
         early_log = os.read(proc.stderr.fileno(), 65536).decode(errors="replace")
         proc.stderr.close()
         url = f"http://127.0.0.1:{port}"
@@ -88,6 +127,7 @@ def test_a_reader_of_stderr_that_goes_away_costs_log_lines_not_the_process():
         assert answer.status_code == 200, answer.text  # replica_added was logged into the closed pipe
         assert proc.poll() is None
         assert requests.get(url + "/home", timeout=5).status_code == 200
+        assert metric(url, "ringlb_log_lines_lost_total") > 0
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
         assert all(not pid_alive(pid) for pid in replica_pids(early_log).values())
@@ -96,6 +136,42 @@ def test_a_reader_of_stderr_that_goes_away_costs_log_lines_not_the_process():
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+def test_a_stderr_without_a_reader_from_the_start_costs_the_first_log_lines_not_the_process():
+    # --hash-slots 100 makes the option parser log max_replicas_lowered, ringlb's very first line,
+    # before anything else is set up: SIGPIPE must be ignored by then.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    proc = subprocess.Popen([binary("ringlb"), "--host", "127.0.0.1", "--port", "0", "--threads", "1",
+                             "--replicas", "1", "--hash", "classic", "--hash-slots", "100"],
+                            stdout=subprocess.PIPE, stderr=write_end)
+    os.close(write_end)
+    try:
+        url = f"http://127.0.0.1:{listening_port(proc)}"
+        assert requests.get(url + "/home", timeout=5).status_code == 200
+        assert metric(url, "ringlb_log_lines_lost_total") >= 2  # max_replicas_lowered, starting, ...
+        below = descendants(proc.pid)
+        assert below, "no replica process under ringlb"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        wait_until(lambda: not any(pid_alive(pid) for pid in below), 10, what="every replica gone")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def test_a_saved_membership_wins_over_replicas_and_says_so(start_balancer, tmp_path):
+    state = str(tmp_path / "state")
+    first = start_balancer("--state-dir", state, replicas=2)
+    saved = requests.get(first.url("/rep"), timeout=5).json()["message"]
+    assert first.stop() == 0
+    second = start_balancer("--state-dir", state, replicas=4)
+    assert "event=replicas_flag_ignored replicas=4 saved=2" in second.stderr()
+    assert requests.get(second.url("/rep"), timeout=5).json()["message"] == saved
+    assert len(second.replica_pids()) == 2
 
 
 def test_a_start_that_fails_stops_every_replica_and_exits_1(tmp_path):

@@ -18,13 +18,26 @@ BalancerOptions small_options() {
     return options;
 }
 
+// Classic hashing with M = 100: 11 replicas fit with linear probing, fewer with quadratic. Built
+// directly, so --max-replicas is not lowered to fit as the command line would.
+BalancerOptions small_table_options() {
+    BalancerOptions options = small_options();
+    options.hash.algorithm = hashing::Algorithm::kClassic;
+    options.hash.classic.slots = 100;
+    options.hash.classic.probing = hashing::Probing::kQuadratic;
+    options.replicas.max = 100;
+    return options;
+}
+
 struct ControlPlaneTest : ::testing::Test {
+    explicit ControlPlaneTest(BalancerOptions with = small_options()) : options(std::move(with)) {}
+
     asio::io_context io;
     FakeClock clock{io};
     FakeProbe probe;
     FakeDriver driver;
     SnapshotStore snapshots;
-    BalancerOptions options = small_options();
+    BalancerOptions options;
     ControlPlane control{io, options, driver, snapshots, 1, clock, probe.function()};
 
     template <class T>
@@ -73,6 +86,10 @@ struct ControlPlaneTest : ::testing::Test {
     }
 };
 
+struct SmallTableTest : ControlPlaneTest {
+    SmallTableTest() : ControlPlaneTest(small_table_options()) {}
+};
+
 TEST_F(ControlPlaneTest, StartsServerOneToNAndPublishesThem) {
     start();
     EXPECT_EQ(rep(), (std::vector<std::string>{"server-1", "server-2"}));
@@ -114,6 +131,21 @@ TEST_F(ControlPlaneTest, AddIsAllOrNothingWhenAReplicaCannotStart) {
     EXPECT_EQ(std::get<ChangeStartFailed>(result).error, "refused by the test");
     EXPECT_FALSE(driver.handle_of("good")) << "the one that started was stopped again";
     EXPECT_EQ(rep(), (std::vector<std::string>{"server-1", "server-2"}));
+}
+
+TEST_F(SmallTableTest, AddPastWhatTheHashTableHoldsIsRefusedAndStartsNothing) {
+    start();
+    ASSERT_EQ(driver.starts, 2);
+    const auto refused = add({}, 20);  // 22 <= --max-replicas, but 22 x 9 points > 100 slots
+    ASSERT_TRUE(std::holds_alternative<ChangeRefused>(refused));
+    const std::string& message = std::get<ChangeRefused>(refused).message;
+    EXPECT_TRUE(
+        message.starts_with("<Error> cannot add 20 replicas: the hash table cannot hold them ("))
+        << message;
+    EXPECT_EQ(driver.starts, 2) << "nothing was started for the refused call";
+    EXPECT_EQ(driver.running.size(), 2U);
+    EXPECT_EQ(rep(), (std::vector<std::string>{"server-1", "server-2"}));
+    EXPECT_TRUE(std::holds_alternative<ChangeApplied>(add({}, 1))) << "one more still fits";
 }
 
 TEST_F(ControlPlaneTest, RemoveStopsTheReplicasByHandle) {
@@ -189,6 +221,22 @@ TEST_F(ControlPlaneTest, ReplicaThatKeepsFailingToStartIsRetriedWithGrowingBacko
     clock.advance(milliseconds(800));
     EXPECT_EQ(rep()[0], trying);
     EXPECT_TRUE(backend_of(rep()[0]) && backend_of(rep()[0])->is_up());
+}
+
+TEST_F(ControlPlaneTest, AStartThatFailsAtStartUpIsRetriedAfterTheBackoffItLogs) {
+    driver.fail_all = true;
+    ::testing::internal::CaptureStderr();
+    start();  // returns after the fake clock's first 10 ms step
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("event=replica_start_failed name=server-1 id=1 "
+                       "error=\"refused by the test\" retry_in=100ms"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(driver.starts, 2) << "no second try at once";
+    clock.advance(milliseconds(85));
+    EXPECT_EQ(driver.starts, 2);
+    clock.advance(milliseconds(10));
+    EXPECT_EQ(driver.starts, 4) << "each slot tried again after 100 ms";
 }
 
 TEST_F(ControlPlaneTest, LocalProbeFailuresAreCountedAndChangeNothing) {

@@ -40,12 +40,14 @@ REPLICA_COMMANDS = {
 
 
 def start_ringlb(threads, port, env=None, extra_args=(), ready_timeout=10.0):
-    """ringlb with its three replicas; returns (daemon, replica addresses)."""
+    """ringlb with its three replicas; returns (daemon, replica addresses). The daemon's
+    log_path is its log (stderr), which the caller may read."""
     log = tempfile.NamedTemporaryFile(prefix="ringlb-bench-", suffix=".log", delete=False)
     daemon = benchlib.Daemon([os.path.join(benchlib.BIN_DIR, "ringlb"), "--host", "127.0.0.1",
                               "--port", str(port), "--threads", str(threads), "--replicas", "3",
                               *extra_args],
                              port, env=env, stderr=log, ready_timeout=ready_timeout)
+    daemon.log_path = log.name
 
     def addresses():
         with open(log.name) as f:

@@ -146,6 +146,7 @@ bench: build
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --replica nginx --threads 1 $(BENCH_FLAGS)
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/streams.py
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/workloads.py
 
 # The version CI runs through ctest: seconds in all, checks that every contender answers.
 bench-quick: build
@@ -153,6 +154,7 @@ bench-quick: build
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --quick --replica nginx
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py --quick
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/streams.py --quick
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/workloads.py --quick
 
 # ---------------------------------------------------------------------------------------------
 # Sanitizers and fuzzing (docs/operations.md). test-sanitizers: the unit and integration tests

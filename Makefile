@@ -133,9 +133,12 @@ analysis: build $(if $(filter docker,$(ANALYSIS_DRIVER)),images)
 # ---------------------------------------------------------------------------------------------
 # Benchmarks (bench/README.md): the micro-benchmarks, then ringlb, nginx and HAProxy in front of
 # the same replicas (requests/s, p50, p99, ratios), then syscalls, CPU time and memory per idle
-# connection and the 10 000-request run. Takes about seven minutes; figures move with the
-# machine's load, the ratios much less. BENCH_FLAGS goes to compare.py (e.g. --seconds 20).
+# connection and the 10 000-request run, large bodies and WebSockets, and the workload matrix
+# (slow routes, heavy tails, an uneven replica, open loop; about 2.5 minutes of it). Figures move with the
+# machine's load, the ratios much less. BENCH_FLAGS goes to compare.py (e.g. --seconds 20),
+# WORKLOAD_FLAGS to workloads.py (e.g. --repeat 3).
 BENCH_FLAGS ?=
+WORKLOAD_FLAGS ?=
 BENCH_ENV = RINGLB_BIN_DIR=$(abspath $(BUILD_DIR))/bin
 
 .PHONY: bench bench-quick
@@ -146,7 +149,7 @@ bench: build
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/compare.py --replica nginx --threads 1 $(BENCH_FLAGS)
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/extras.py
 	$(BENCH_ENV) /usr/bin/python3 bench/proxy/streams.py
-	$(BENCH_ENV) /usr/bin/python3 bench/proxy/workloads.py
+	$(BENCH_ENV) /usr/bin/python3 bench/proxy/workloads.py $(WORKLOAD_FLAGS)
 
 # The version CI runs through ctest: seconds in all, checks that every contender answers.
 bench-quick: build

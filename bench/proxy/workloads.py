@@ -127,7 +127,7 @@ def rows(plan):
     return [
         row("uniform /fast", lambda b, p: closed(b + "/fast", p), [dict(RPS, bar=1.3), P99]),
         row(f"1% {slow}{mix}", slow_mix,
-            [RPS, figure("p99 /fast ms", lambda r: r["fast_latency"]["p99"], False, 1.0)],
+            [RPS, figure("p99 /fast ms", lambda r: r["fast_latency"].get("p99"), False, 1.0)],
             settle=plan.slow_ms / 1000),
         row("lognormal 1/50 ms", lambda b, p: closed(b + "/lognormal/1/50", p), [RPS, P99]),
         row(f"replica 1 x3 /sleep/{plan.uneven_ms}",

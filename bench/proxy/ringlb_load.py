@@ -74,7 +74,8 @@ def find_path(paths, path):
 
 def summarize(report):
     """The figures of one --json report: {'rps', 'succeeded', 'errors', 'error_kinds', 'elapsed', 'latency',
-    'paths': {path: {'count', 'errors', 'latency'}}, 'late', 'max_late_ms'}. req/s counts only
+    'paths': {path: {'count', 'errors', 'latency'}}, 'late', 'worst_late_ms'} (the lateness of
+    an open loop: requests that waited for a connection, and the longest wait). req/s counts only
     2xx answers, over the time the run took (a run cut by its time bound ends with aborted
     requests, which are not errors)."""
     elapsed = float(report.get("elapsed_seconds") or 0.0)
@@ -84,16 +85,24 @@ def summarize(report):
     else:
         succeeded = int(report.get("succeeded", 0))
     paths = {}
-    for path, entry in (report.get("paths") or {}).items():
+    for path, entry in path_entries(report.get("paths")):
         paths[path] = {"count": int(entry.get("count", 0)),
                        "errors": count_errors(entry.get("errors"), entry.get("statuses")),
                        "latency": latency_of(entry)}
-    open_loop = report.get("open_loop") if isinstance(report.get("open_loop"), dict) else report
+    lateness = report.get("lateness") if isinstance(report.get("lateness"), dict) else {}
     return {"rps": succeeded / elapsed if elapsed > 0 else 0.0, "succeeded": succeeded,
-            "errors": count_errors(report.get("errors"), report.get("statuses")),
-            "error_kinds": error_kinds(report.get("errors"), report.get("statuses")), "elapsed": elapsed,
+            "errors": count_errors(report.get("errors"), statuses),
+            "error_kinds": error_kinds(report.get("errors"), statuses), "elapsed": elapsed,
             "latency": latency_of(report), "paths": paths,
-            "late": open_loop.get("late"), "max_late_ms": open_loop.get("max_late_ms")}
+            "late": lateness.get("late"), "worst_late_ms": lateness.get("worst_ms")}
+
+
+def path_entries(paths):
+    """(path, entry) pairs of a report's 'paths': a list of entries that name their 'path' (as
+    ringlb-load writes it), or an object keyed by path."""
+    if isinstance(paths, dict):
+        return list(paths.items())
+    return [(entry.get("path"), entry) for entry in paths or [] if isinstance(entry, dict)]
 
 
 def command(url, seconds, concurrency, paths=None, rate=None, open_loop=False, requests=None,

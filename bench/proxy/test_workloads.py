@@ -62,6 +62,10 @@ def test_table_has_a_line_per_figure_with_ratio_bar_and_verdict():
                                 "x1.30", "(nginx)", ">=x1.30", "yes"]
 
 
+def test_cells_show_counts_whole_and_figures_to_their_size():
+    assert [table.cell_text(v) for v in (None, 34, 1234.6, 12.345)] == ["-", "34", "1235", "12.35"]
+
+
 def test_errors_name_the_row_and_the_contender():
     assert table.errors_seen(matrix()) == ["uniform /fast: ringlb-b1 3 (timeout 3)"]
 
@@ -112,6 +116,27 @@ def test_summary_reads_paths_flat_or_nested_and_any_p999_spelling():
     paths = ringlb_load.summarize(report)["paths"]
     assert paths["/fast"]["latency"]["p999"] == 3.0 and paths["/fast"]["count"] == 9
     assert paths["/sleep/1000"]["errors"] == 1 and paths["/sleep/1000"]["latency"]["p999"] == 1001.0
+
+
+def test_summary_of_a_mixed_open_loop_report_as_ringlb_load_writes_it():
+    report = {"elapsed_seconds": 2.0, "succeeded": 200, "statuses": {"200": 200}, "errors": {},
+              "latency_ms": {"count": 200, "p50": 1.0, "p99": 900.0, "p99_9": 1000.0},
+              "lateness": {"late": 4, "worst_ms": 12.5},
+              "paths": [{"path": "/fast", "weight": 99, "count": 198, "succeeded": 198, "failed": 0,
+                         "errors": {}, "latency_ms": {"p50": 0.9, "p99": 3.0, "p99_9": 4.0}},
+                        {"path": "/sleep/1000", "weight": 1, "count": 2, "succeeded": 2, "failed": 1,
+                         "errors": {"aborted": 1}, "latency_ms": {"p99": 1001.0}}]}
+    got = ringlb_load.summarize(report)
+    assert got["rps"] == 100.0 and got["errors"] == 0
+    assert got["late"] == 4 and got["worst_late_ms"] == 12.5
+    assert got["latency"]["p999"] == 1000.0
+    assert ringlb_load.find_path(got["paths"], "/fast")["latency"]["p99"] == 3.0
+    assert got["paths"]["/sleep/1000"]["errors"] == 0
+
+
+def test_a_closed_loop_report_has_no_lateness():
+    got = ringlb_load.summarize({"elapsed_seconds": 1.0, "succeeded": 1, "lateness": None, "paths": []})
+    assert got["late"] is None and got["paths"] == {}
 
 
 def test_find_path_tolerates_a_query_or_a_kept_weight():

@@ -34,6 +34,8 @@ def verdict(values, higher_better, bar):
 def cell_text(value):
     if value is None:
         return "-"
+    if isinstance(value, int):
+        return str(value)
     return f"{value:.0f}" if value >= 100 else f"{value:.2f}"
 
 

@@ -13,6 +13,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "replica"))
 
 import ringlb_load  # noqa: E402
+import ringlb_replicas  # noqa: E402
 import workload_aiohttp as replica  # noqa: E402
 import workloads_table as table  # noqa: E402
 
@@ -157,6 +158,28 @@ def test_command_is_bounded_and_sends_random_ids():
     assert [mixed[i + 1] for i, a in enumerate(mixed) if a == "--path"] == ["/fast=99", "/sleep/1000=1"]
     assert mixed[mixed.index("--rate") + 1] == "50.0" and "--open-loop" in mixed
     assert mixed[mixed.index("--requests") + 1] == "50"
+
+
+LOG = """time=1 level=info event=replica_started name=server-1 id=1 address=127.0.0.1:40921 pid=11
+time=2 level=info event=replica_started name=server-3 id=3 address=127.0.0.1:46093 pid=13
+time=3 level=info event=replica_started name=server-2 id=2 address=127.0.0.1:47975 pid=12
+time=4 level=warn event=replica_exited name=server-3 id=3 pid=13 status="exit 1"
+time=5 level=error event=replica_start_failed name=server-3 id=3 error="exited (exit 1) before passing its heartbeat"
+time=6 level=info event=replica_started name=replica-fxlr9k id=3 address=127.0.0.1:59413 pid=14
+time=7 level=info event=replica_replaced old=server-3 name=replica-fxlr9k id=3 address=127.0.0.1:59413
+"""
+
+
+def test_each_replica_is_at_its_latest_start():
+    assert ringlb_replicas.latest_addresses(LOG) == {1: "127.0.0.1:40921", 2: "127.0.0.1:47975",
+                                                     3: "127.0.0.1:59413"}
+
+
+def test_replacements_are_seen_only_past_the_offset():
+    assert ringlb_replicas.replacements(LOG) == ["replica_exited", "replica_replaced", "replica_start_failed"]
+    after_settling = LOG[LOG.index("time=7"):]
+    assert ringlb_replicas.replacements(after_settling) == ["replica_replaced"]
+    assert ringlb_replicas.replacements(LOG[:LOG.index("time=4")]) == []
 
 
 def test_lognormal_meets_its_median_and_99th_percentile():

@@ -28,16 +28,15 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import statistics
 import sys
 import time
-import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import benchlib  # noqa: E402
 import compare  # noqa: E402
 import ringlb_load  # noqa: E402
+import ringlb_replicas  # noqa: E402
 import workloads_table as table  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,9 +44,6 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 REPLICA = f"/usr/bin/python3 {ROOT}/bench/replica/workload_aiohttp.py"
 UNBATCHED = "ringlb-b1"
 CONTENDERS = ("ringlb", UNBATCHED, "nginx", "haproxy")
-# What, past the three starts, says a replica was replaced: nginx and HAProxy would then point at
-# an address that no longer serves, and the figures would compare nothing.
-REPLACED = re.compile(r"event=(replica_down|replica_exited|replica_replaced|replica_start_failed)")
 
 
 class Plan:
@@ -142,15 +138,6 @@ def rows(plan):
     ]
 
 
-def check_replicas(ringlbs):
-    for name, daemon in ringlbs.items():
-        with open(daemon.log_path) as f:
-            events = REPLACED.findall(f.read())
-        if events:
-            raise RuntimeError(f"{name} lost a replica ({', '.join(sorted(set(events)))}); "
-                               f"see {daemon.log_path}: the contenders no longer share replicas")
-
-
 def measure_row(label, load, figures, ports, plan, repeat, settle):
     """{contender: {'values': {figure: median}, 'errors': most of any run}} for one row."""
     runs = {name: [] for name in CONTENDERS}
@@ -173,16 +160,6 @@ def measure_row(label, load, figures, ports, plan, repeat, settle):
     return cells
 
 
-def replicas_ready(addresses):
-    """True once every replica answers its heartbeat: ringlb listens before all of its replicas
-    have passed one, and a slow start would fall into the first row's runs."""
-    for address in addresses:
-        with urllib.request.urlopen(f"http://{address}/heartbeat", timeout=2) as answer:
-            if answer.status != 200:
-                return False
-    return True
-
-
 def warm_up(ports):
     """A short unmeasured run through each contender (its first upstream connections, the
     replicas' first answers); raises when one does not answer every request."""
@@ -194,19 +171,24 @@ def warm_up(ports):
 
 
 def start_contenders(stack, threads):
-    """Starts all four; returns {name: port} and {name: ringlb daemon}. `stack` stops them."""
+    """Starts all four; returns {name: port} and the two ringlbs' Replicas. `stack` stops them.
+    One after another: two ringlbs starting slow replicas together can pick the same free port
+    for two of them, and the one that binds second is replaced (ringlb_replicas.py)."""
     replica = ["--replica-command", REPLICA]
     ports = {name: benchlib.free_port() for name in CONTENDERS}
-    ringlb, addresses = compare.start_ringlb(threads, ports["ringlb"], extra_args=replica, ready_timeout=60)
+    ringlb, _ = compare.start_ringlb(threads, ports["ringlb"], extra_args=replica, ready_timeout=60)
     stack.callback(ringlb.stop)
-    unbatched, own_addresses = compare.start_ringlb(threads, ports[UNBATCHED], ready_timeout=60,
-                                                    extra_args=["--upstream-batch", "1", *replica])
+    shared = ringlb_replicas.Replicas("ringlb", ringlb.log_path)
+    addresses = shared.settle()
+    unbatched, _ = compare.start_ringlb(threads, ports[UNBATCHED], ready_timeout=60,
+                                        extra_args=["--upstream-batch", "1", *replica])
     stack.callback(unbatched.stop)
+    own = ringlb_replicas.Replicas(UNBATCHED, unbatched.log_path)
+    own.settle()
     stack.enter_context(benchlib.nginx(compare.nginx_config(ports["nginx"], addresses), ports["nginx"], threads))
     stack.enter_context(compare.start_haproxy(ports["haproxy"], addresses, threads))
-    benchlib.wait_until(lambda: replicas_ready(addresses + own_addresses), 60, what="the replicas' heartbeats")
     warm_up(ports)
-    return ports, {"ringlb": ringlb, UNBATCHED: unbatched}
+    return ports, [shared, own]
 
 
 def parse_args():
@@ -237,11 +219,12 @@ def main():
           f"--open-loop: {'yes' if plan.features['open_loop'] else 'no'}", flush=True)
     matrix = []
     with contextlib.ExitStack() as stack:
-        ports, ringlbs = start_contenders(stack, args.threads)
+        ports, replica_sets = start_contenders(stack, args.threads)
         for spec in rows(plan):
             label, figures = spec["label"], spec["figures"]
             cells = measure_row(label, spec["load"], figures, ports, plan, args.repeat, settle + spec["settle"])
-            check_replicas(ringlbs)
+            for replicas in replica_sets:
+                replicas.check()
             if plan.capacity is None:
                 plan.capacity = max(cells[p]["values"]["req/s"] for p in table.PEERS)
                 label += f" (peak {plan.capacity:.0f}/s)"

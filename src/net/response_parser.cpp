@@ -24,7 +24,11 @@ void ResponseParser::on_request_impl(http::verb, string_view, string_view, int, 
     ec = http::error::bad_version;  // a response parser never sees a request line
 }
 
-void ResponseParser::on_response_impl(int code, string_view reason, int, error_code&) {
+void ResponseParser::on_response_impl(int code, string_view reason, int, error_code& ec) {
+    if (code < 100) {
+        ec = http::error::bad_status;  // three digits, but no status class (RFC 9110 §15)
+        return;
+    }
     head_.status = static_cast<unsigned>(code);
     head_.reason.assign(reason.data(), reason.size());
 }

@@ -29,6 +29,17 @@ TEST(ResponseParser, AHugeContentLengthReservesNoMoreThanABufferedBody) {
     EXPECT_LE(head.body.capacity(), kMaxBufferedBody);
 }
 
+TEST(ResponseParser, AStatusBelow100IsABrokenAnswer) {
+    for (const std::string status : {"000", "050", "099"}) {
+        ResponseHead head;
+        ResponseParser parser(head);
+        const std::string text = "HTTP/1.1 " + status + " Odd\r\nContent-Length: 0\r\n\r\n";
+        boost::system::error_code ec;
+        parser.put(boost::asio::buffer(text), ec);
+        EXPECT_EQ(ec, http::error::bad_status) << status;
+    }
+}
+
 TEST(ResponseParser, KeepsTheUpgradeOfA101) {
     ResponseHead head;
     ResponseParser parser(head);

@@ -68,9 +68,10 @@ asio::awaitable<Reconciler::Started> Reconciler::adopt(ReplicaAddress replica) {
 
 asio::awaitable<std::string> Reconciler::wait_until_healthy(const Backend& backend,
                                                             const ReplicaHandle* replica) {
-    const auto deadline = deps_.clock.now() + deps_.options.replicas.start_timeout;
+    auto deadline = deps_.clock.now() + deps_.options.replicas.start_timeout;
     std::string last_failure;
     while (deps_.clock.now() < deadline) {
+        const auto probed_at = deps_.clock.now();
         const ProbeOutcome result = co_await deps_.probe(backend);
         // Checked after the probe too: one that exited may leave its port to another server
         // that answers the heartbeat.
@@ -79,6 +80,14 @@ asio::awaitable<std::string> Reconciler::wait_until_healthy(const Backend& backe
         }
         if (result.verdict == ProbeVerdict::passed) {
             co_return std::string();
+        }
+        if (result.verdict == ProbeVerdict::local_failure) {
+            if (shutting_down_) {
+                co_return "ringlb is stopping and could not probe it (" + result.detail + ")";
+            }
+            // ringlb's own shortage (out of descriptors): the replica is not to blame, so the
+            // time it lasts does not count against --start-timeout.
+            deadline += deps_.clock.now() - probed_at + kStartProbeInterval;
         }
         last_failure = result.detail;
         co_await deps_.clock.sleep(kStartProbeInterval);

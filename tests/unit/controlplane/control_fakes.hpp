@@ -84,6 +84,7 @@ class FakeClock final : public ControlClock {
 // Answers `verdicts[name]` (passed by default) for the replica of that name; counts probes.
 struct FakeProbe {
     std::map<std::string, ProbeVerdict> verdicts;
+    std::optional<ProbeVerdict> every;  // when set, the verdict for every name
     std::map<std::string, int> probes;
 
     ProbeFunction function() {
@@ -94,7 +95,8 @@ struct FakeProbe {
     asio::awaitable<ProbeOutcome> answer(std::string name) {
         ++probes[name];
         const auto it = verdicts.find(name);
-        const ProbeVerdict verdict = it == verdicts.end() ? ProbeVerdict::passed : it->second;
+        const ProbeVerdict verdict =
+            every ? *every : (it == verdicts.end() ? ProbeVerdict::passed : it->second);
         co_return ProbeOutcome{verdict,
                                verdict == ProbeVerdict::passed ? "" : "connection refused"};
     }

@@ -248,5 +248,34 @@ TEST_F(ControlPlaneTest, LocalProbeFailuresAreCountedAndChangeNothing) {
     EXPECT_EQ(rep(), (std::vector<std::string>{"server-1", "server-2"}));
 }
 
+TEST_F(ControlPlaneTest, AReplacementWaitsOutRinglbsOwnShortageWithoutFailingItsStart) {
+    start();
+    const int before = driver.starts;
+    probe.every = ProbeVerdict::local_failure;
+    driver.exit(*driver.handle_of("server-1"));
+    clock.advance(milliseconds(3000));  // three times --start-timeout
+    EXPECT_EQ(driver.starts, before + 1) << "one start, still waiting for its first heartbeat";
+    probe.every.reset();
+    clock.advance(milliseconds(100));
+    const std::string replacement = rep()[0];
+    EXPECT_NE(replacement, "server-1");
+    EXPECT_TRUE(backend_of(replacement) && backend_of(replacement)->is_up());
+    EXPECT_EQ(driver.starts, before + 1);
+    EXPECT_EQ(driver.stopped.size(), 1U) << "only the replica that exited was stopped";
+}
+
+TEST_F(ControlPlaneTest, StoppingDoesNotWaitForAStartThatRinglbCannotProbe) {
+    start();
+    probe.every = ProbeVerdict::local_failure;
+    driver.exit(*driver.handle_of("server-1"));
+    clock.advance(milliseconds(100));
+    control.begin_shutdown();
+    run([](ControlPlane& c) -> asio::awaitable<bool> {
+        co_await c.stop_all();
+        co_return true;
+    }(control));
+    EXPECT_TRUE(rep().empty());
+}
+
 }  // namespace
 }  // namespace ringlb::balancer

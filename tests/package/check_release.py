@@ -2,7 +2,7 @@
 """Checks what `make release` put in dist/: every artifact is there, SHA256SUMS lists exactly them
 and verifies, the tarball holds the static programs (which run and name this version) with the
 licence and notices, the .deb is this version, the images archive holds both images tagged with
-it, and dist/ is ignored by git. Exit 0 when all hold; otherwise each failure on stderr."""
+it, each with its program, the licence and the notices inside, and dist/ is ignored by git. Exit 0 when all hold; otherwise each failure on stderr."""
 
 import argparse
 import json
@@ -65,13 +65,31 @@ def check_deb(path, version, problems):
             problems.append(f"{os.path.basename(path)} lacks {name}")
 
 
+def image_files(tar, layers):
+    """The file names in an image, from its layers in the `docker save` archive."""
+    names = set()
+    for layer in layers:
+        with tarfile.open(fileobj=tar.extractfile(layer)) as layer_tar:
+            names.update(name.lstrip("./") for name in layer_tar.getnames())
+    return names
+
+
 def check_images(path, version, problems):
+    name = os.path.basename(path)
     with tarfile.open(path) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))
-    tags = {tag for image in manifest for tag in image.get("RepoTags") or []}
-    for wanted in (f"ringlb:{version}", f"ringlb-server:{version}"):
-        if wanted not in tags:
-            problems.append(f"{os.path.basename(path)} lacks the image {wanted} (has {sorted(tags)})")
+        by_tag = {tag: image for image in manifest for tag in image.get("RepoTags") or []}
+        for program in ("ringlb", "ringlb-server"):
+            image = by_tag.get(f"{program}:{version}")
+            if image is None:
+                problems.append(f"{name} lacks the image {program}:{version} (has {sorted(by_tag)})")
+                continue
+            files = image_files(tar, image["Layers"])
+            wanted = [program] + [f"usr/share/doc/ringlb/{doc}" for doc in ("LICENSE", "NOTICE",
+                                                                            "THIRD_PARTY_NOTICES")]
+            for file in wanted:
+                if file not in files:
+                    problems.append(f"the image {program}:{version} in {name} lacks /{file}")
 
 
 def main():

@@ -70,6 +70,7 @@ asio::awaitable<std::string> Reconciler::wait_until_healthy(const Backend& backe
                                                             const ReplicaHandle* replica) {
     auto deadline = deps_.clock.now() + deps_.options.replicas.start_timeout;
     std::string last_failure;
+    bool waiting_logged = false;
     while (deps_.clock.now() < deadline) {
         const auto probed_at = deps_.clock.now();
         const ProbeOutcome result = co_await deps_.probe(backend);
@@ -87,6 +88,12 @@ asio::awaitable<std::string> Reconciler::wait_until_healthy(const Backend& backe
             }
             // ringlb's own shortage (out of descriptors): the replica is not to blame, so the
             // time it lasts does not count against --start-timeout.
+            if (!waiting_logged) {
+                waiting_logged = true;
+                log::warn("replica_start_waiting", {{"name", backend.name()},
+                                                    {"id", backend.server_id()},
+                                                    {"error", result.detail}});
+            }
             deadline += deps_.clock.now() - probed_at + kStartProbeInterval;
         }
         last_failure = result.detail;
@@ -165,6 +172,9 @@ asio::awaitable<void> Reconciler::replace(std::uint32_t server_id,
         }
         co_await deps_.clock.sleep(backoff(*waiting));
         auto guard = co_await deps_.membership.lock();
+        if (shutting_down_) {
+            co_return;  // every replica goes with the shutdown; none is started now
+        }
         Slot* slot = deps_.registry.find_by_id(server_id);
         // Removed by /rm meanwhile, or already replaced: nothing to do.
         if (slot == nullptr || (slot->backend ? std::optional(slot->backend->uid())

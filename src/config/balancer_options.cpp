@@ -228,7 +228,9 @@ void add_admin_options(CLI::App& app, BalancerOptions& o) {
         ->capture_default_str();
     app.add_option(
            "--max-connections", o.front.max_connections,
-           "Client connections at once; past it new ones get a 503 and are closed (0: no limit)")
+           "Client connections at once; past it new ones get a 503 and are closed (0: no "
+           "limit). Checked at start against the descriptor limit (raised to the hard one): the "
+           "default is lowered to fit, a value given that does not fit stops the start")
         ->envname("RINGLB_MAX_CONNECTIONS")
         ->capture_default_str();
     app.add_option("--max-url-bytes", o.front.max_url_bytes, "Longest request target (414 past it)")

@@ -26,6 +26,12 @@ if(RINGLB_SANITIZE)
   endif()
   target_compile_options(ringlb_options INTERFACE
     -fsanitize=${RINGLB_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  if(RINGLB_SANITIZE MATCHES "undefined")
+    # UBSan's vptr check tests that a vtable's memory is readable by writing it to a pipe: in a
+    # process out of descriptors (tests/integration/test_descriptors.py) no pipe can be made and
+    # it reports a false "invalid vptr" for any object. ASan still catches the use of a freed one.
+    target_compile_options(ringlb_options INTERFACE -fno-sanitize=vptr)
+  endif()
   target_link_options(ringlb_options INTERFACE -fsanitize=${RINGLB_SANITIZE})
 endif()
 

@@ -1,7 +1,12 @@
 #include "net/server.hpp"
 
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,6 +30,8 @@ constexpr Clock::duration kDeadlineTick = std::chrono::milliseconds(100);
 // Out of descriptors, a worker answers at most this many waiting clients per accept pause, so it
 // also gets back to the connections it already has.
 constexpr std::size_t kMaxRefusalsPerPause = 64;
+// Out of descriptors, how long the kernel holds back a connection that has sent nothing yet.
+constexpr int kDeferAcceptSeconds = 2;
 
 void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
     if (!failure) {
@@ -35,6 +42,22 @@ void log_if_failed(const std::exception_ptr& failure, std::string_view what) {
     } catch (const std::exception& e) {
         log::error(what, {{"error", e.what()}});
     }
+}
+
+// Answers a client that is turned away and closes its connection. What the client already sent
+// is read and dropped first: closing with unread bytes makes the kernel send a reset, which can
+// destroy the answer before the client reads it. Non-blocking: only what has arrived is read.
+void refuse(int fd, std::string_view refusal) {
+    [[maybe_unused]] const auto sent =
+        ::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::shutdown(fd, SHUT_WR);
+    std::array<char, 4096> sink{};
+    for (int i = 0; i < 16; ++i) {
+        if (::recv(fd, sink.data(), sink.size(), MSG_DONTWAIT) <= 0) {
+            break;
+        }
+    }
+    ::close(fd);
 }
 
 }  // namespace
@@ -109,11 +132,11 @@ void Server::accept(tcp::socket socket, const tcp::endpoint& peer, WorkerContext
     if (limit_.max != 0 && open_.load(std::memory_order_relaxed) >= limit_.max) {
         refused_.fetch_add(1, std::memory_order_relaxed);
         // A new socket's send buffer is empty, so this short write completes at once or not at all.
-        boost::system::error_code ignored;
-        socket.non_blocking(true, ignored);
-        socket.write_some(asio::buffer(limit_.refusal), ignored);
-        socket.shutdown(tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
+        boost::system::error_code released;
+        const int fd = socket.release(released);
+        if (!released) {
+            refuse(fd, limit_.refusal);
+        }
         return;
     }
     open_.fetch_add(1, std::memory_order_relaxed);
@@ -121,9 +144,13 @@ void Server::accept(tcp::socket socket, const tcp::endpoint& peer, WorkerContext
 }
 
 void Server::refuse_waiting(Worker& worker) {
+    if (draining_.load()) {
+        return;  // the listeners are closing; their numbers may already be another file's
+    }
     if (!in_pressure_.exchange(true)) {
         log::warn("descriptors_exhausted",
                   {{"open_connections", open_.load(std::memory_order_relaxed)}});
+        sync_accept_deferral();
     }
     // Every listener's backlog, not only this worker's: another worker may have lost its spare
     // descriptor to a thread that took the number while it was free.
@@ -148,9 +175,7 @@ bool Server::refuse_backlog(SpareDescriptor& spare, int listener) {
         if (fd < 0) {
             return spare.reopen();  // the backlog is empty (or the number was taken)
         }
-        [[maybe_unused]] const auto sent =
-            ::send(fd, limit_.refusal.data(), limit_.refusal.size(), MSG_NOSIGNAL);
-        ::close(fd);
+        refuse(fd, limit_.refusal);
         refused_no_descriptor_.fetch_add(1, std::memory_order_relaxed);
     }
     return true;
@@ -158,8 +183,30 @@ bool Server::refuse_backlog(SpareDescriptor& spare, int listener) {
 
 void Server::leave_pressure() {
     if (in_pressure_.exchange(false)) {
+        sync_accept_deferral();
         log::info("descriptors_available",
                   {{"refused_so_far", refused_no_descriptor_.load(std::memory_order_relaxed)}});
+    }
+}
+
+// While out of descriptors, a client is refused as soon as it is accepted. One accepted before
+// its request arrived would have the request reach a closed socket, and the kernel would answer
+// it with a reset that can destroy the 503 before the client reads it. TCP_DEFER_ACCEPT makes the
+// kernel hold a connection back until its first bytes arrive, so refuse() finds them and drops
+// them before it closes. Outside pressure, connections are accepted as soon as they are made.
+void Server::sync_accept_deferral() {
+    // Under the lock, from the flag as it is now: whichever thread comes last sets what holds.
+    const std::lock_guard lock(defer_mutex_);
+    if (draining_.load()) {
+        return;
+    }
+    const int seconds = in_pressure_.load() ? kDeferAcceptSeconds : 0;
+    for (const int listener : listener_fds_) {
+        if (::setsockopt(listener, IPPROTO_TCP, TCP_DEFER_ACCEPT, &seconds, sizeof seconds) != 0 &&
+            !defer_failure_logged_) {
+            defer_failure_logged_ = true;
+            log::warn("accept_deferral_failed", {{"error", std::strerror(errno)}});
+        }
     }
 }
 
@@ -201,6 +248,8 @@ void Server::close(std::unique_ptr<Connection> connection) {
 }
 
 void Server::drain(Clock::duration grace) {
+    // Before any listener closes: a worker out of descriptors stops using the others' numbers.
+    draining_.store(true);
     for (auto& worker : workers_) {
         asio::post(worker->context.io, [w = worker.get(), grace] {
             boost::system::error_code ignored;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,7 @@ class Server {
     void refuse_waiting(Worker& worker);
     bool refuse_backlog(SpareDescriptor& spare, int listener);
     void leave_pressure();
+    void sync_accept_deferral();
 
     Session session_;
     ConnectionLimit limit_;
@@ -104,6 +106,9 @@ class Server {
     std::atomic<std::uint64_t> refused_{0};
     std::atomic<std::uint64_t> refused_no_descriptor_{0};
     std::atomic<bool> in_pressure_{false};
+    std::mutex defer_mutex_;  // keeps the listeners' TCP_DEFER_ACCEPT in step with in_pressure_
+    bool defer_failure_logged_ = false;  // under defer_mutex_
+    std::atomic<bool> draining_{false};
     boost::asio::ip::tcp::endpoint local_endpoint_;
     std::vector<std::unique_ptr<Worker>> workers_;
     // The listeners' descriptors, read by every worker when out of descriptors (never changed, so

@@ -171,8 +171,9 @@ def a3_text(failure, driver):
         "",
         "A replica that is killed is the easy case: its process exits. One that hangs without "
         "exiting is caught only when its heartbeats fail (`--heartbeat-interval`, "
-        "`--heartbeat-fall`), and requests already sent to it wait for `--response-timeout`; "
-        "this experiment does not measure that case.",
+        "`--heartbeat-fall`); requests already sent to it wait until it is marked down, then the "
+        "idempotent ones go to the next replica and the others get a 502 (at most 2.5 s with the "
+        "defaults, docs/operations.md). This experiment does not measure that case.",
     ])
 
 
